@@ -1,0 +1,1 @@
+"""The UI-free core of zendesk-setup: nothing here imports Textual."""

@@ -1,0 +1,432 @@
+"""Profiles: the non-secret settings of each Zendesk connection, kept in a versioned YAML file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from zendesk_setup.core.errors import ConfigFileError, InputError, ProfileNotFoundError
+from zendesk_setup.core.paths import PROFILES_FILE
+from zendesk_setup.core.subdomain import LABEL, default_base_url, validate_base_url
+
+FORMAT_VERSION = 1
+AUTH_TYPES = ("oauth", "api_token", "client_credentials")
+CLIENT_KINDS = ("public", "confidential")
+STORAGE_KINDS = ("keyring", "file")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+HEADER = (
+    "# zendesk-setup profiles. This file never holds a secret: tokens and client secrets\n"
+    "# live in the OS keyring (service 'zendesk-setup', one entry per profile name).\n"
+)
+
+
+def validate_profile_name(name: str) -> str:
+    """Return ``name`` when it is a safe profile name, else raise InputError."""
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        shown = name if isinstance(name, str) and len(name) <= 70 else "that name"
+        raise InputError(
+            f"'{shown}' is not a valid profile name: use up to 64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit.",
+            field="name",
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """The result of the last check against Zendesk."""
+
+    at: datetime
+    ok: bool
+    user: str | None = None
+    role: str | None = None
+    message: str | None = None
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The mapping written under ``checked:``."""
+        data: dict[str, Any] = {"at": self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "ok": self.ok}
+        if self.user:
+            data["user"] = self.user
+        if self.role:
+            data["role"] = self.role
+        if self.message:
+            data["message"] = self.message
+        return data
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One saved Zendesk connection. It has no secret fields, so writing it can never leak one."""
+
+    name: str
+    subdomain: str
+    auth: str = "oauth"
+    email: str | None = None
+    client_id: str | None = None
+    client_kind: str | None = None
+    scopes: tuple[str, ...] = ()
+    redirect_port: int | None = None
+    base_url: str | None = None
+    storage: str = "keyring"
+    checked: CheckRecord | None = field(default=None, compare=False)
+
+    @property
+    def api_base_url(self) -> str:
+        """The URL every API and OAuth call of this profile goes to."""
+        return self.base_url or default_base_url(self.subdomain)
+
+    def with_check(self, record: CheckRecord) -> Profile:
+        """A copy carrying a new check record."""
+        return replace(self, checked=record)
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The mapping written under ``profiles: NAME:``; keys in a stable, readable order."""
+        data: dict[str, Any] = {"subdomain": self.subdomain, "auth": self.auth}
+        if self.base_url:
+            data["base_url"] = self.base_url
+        if self.email:
+            data["email"] = self.email
+        if self.client_id:
+            data["client_id"] = self.client_id
+        if self.client_kind:
+            data["client_kind"] = self.client_kind
+        if self.scopes:
+            data["scopes"] = list(self.scopes)
+        if self.redirect_port is not None:
+            data["redirect_port"] = self.redirect_port
+        if self.storage != "keyring":
+            data["storage"] = self.storage
+        if self.checked is not None:
+            data["checked"] = self.checked.to_yaml()
+        return data
+
+    def validate(self) -> Profile:
+        """Raise InputError when a field is missing or malformed for this auth type."""
+        validate_profile_name(self.name)
+        if not LABEL.match(self.subdomain or ""):
+            raise InputError(f"'{self.subdomain}' is not a valid subdomain.", field="subdomain")
+        if self.auth not in AUTH_TYPES:
+            raise InputError(f"Unknown auth type '{self.auth}'; use one of {', '.join(AUTH_TYPES)}.", field="auth")
+        if self.base_url is not None:
+            validate_base_url(self.base_url)
+        if self.auth == "api_token" and not (self.email and "@" in self.email):
+            raise InputError("An API-token profile needs the agent's email address.", field="email")
+        if self.auth in ("oauth", "client_credentials"):
+            if not self.client_id:
+                raise InputError("An OAuth profile needs the client's identifier.", field="client_id")
+            if not self.scopes:
+                raise InputError("Choose at least one scope.", field="scopes")
+        if self.client_kind is not None and self.client_kind not in CLIENT_KINDS:
+            raise InputError("The client kind must be public or confidential.", field="client_kind")
+        if self.redirect_port is not None and not 1024 <= self.redirect_port <= 65535:
+            raise InputError("The redirect port must be between 1024 and 65535.", field="redirect_port")
+        if self.storage not in STORAGE_KINDS:
+            raise InputError("Secret storage must be keyring or file.", field="storage")
+        return self
+
+
+@dataclass
+class ProfilesDocument:
+    """The whole of profiles.yaml: format version, default name and profiles in order."""
+
+    default: str | None = None
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    version: int = FORMAT_VERSION
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The mapping that is dumped to profiles.yaml."""
+        return {
+            "version": self.version,
+            "default": self.default,
+            "profiles": {name: profile.to_yaml() for name, profile in self.profiles.items()},
+        }
+
+
+class _LineDict(dict):  # type: ignore[type-arg]
+    """A dict that remembers the line of each key, so errors can point at the file."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+def _yaml_loader() -> type:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class LineLoader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def construct_mapping(loader: Any, node: Any) -> _LineDict:
+        loader.flatten_mapping(node)
+        result = _LineDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "found an unusable key", key_node.start_mark
+                ) from None
+            result[key] = loader.construct_object(value_node, deep=True)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+
+    LineLoader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
+    return LineLoader
+
+
+def parse_profiles(text: str, path: Path) -> ProfilesDocument:
+    """Parse profiles.yaml text; any problem raises ConfigFileError naming the file and line."""
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=_yaml_loader())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "it is not valid YAML"
+        raise ConfigFileError(
+            f"{path} cannot be read{where}: {problem}.",
+            hint="Fix or move the file; zendesk-setup will not overwrite it.",
+        ) from None
+    if data is None:
+        return ProfilesDocument()
+
+    def bad(message: str, line: int | None) -> ConfigFileError:
+        where = f" at line {line}" if line else ""
+        return ConfigFileError(
+            f"{path} is not a valid profiles file{where}: {message}.",
+            hint="Fix or move the file; zendesk-setup will not overwrite it.",
+        )
+
+    if not isinstance(data, dict):
+        raise bad("the top level must be a mapping with version, default and profiles", 1)
+    lines = getattr(data, "key_lines", {})
+    version = data.get("version")
+    if version is None:
+        raise bad("'version' is missing", 1)
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise bad(
+            f"version {version!r} is not supported (this zendesk-setup reads version {FORMAT_VERSION})",
+            lines.get("version"),
+        )
+    raw_profiles = data.get("profiles") or {}
+    if not isinstance(raw_profiles, dict):
+        raise bad("'profiles' must be a mapping of names to settings", lines.get("profiles"))
+    profiles: dict[str, Profile] = {}
+    profile_lines = getattr(raw_profiles, "key_lines", {})
+    for name, raw in raw_profiles.items():
+        line = profile_lines.get(name)
+        profiles[str(name)] = _profile_from_yaml(str(name), raw, line, bad)
+    default = data.get("default")
+    if default is not None and (not isinstance(default, str) or default not in profiles):
+        raise bad(f"the default profile {default!r} is not among the profiles", lines.get("default"))
+    return ProfilesDocument(default=default, profiles=profiles, version=FORMAT_VERSION)
+
+
+def _profile_from_yaml(
+    name: str, raw: Any, line: int | None, bad: Callable[[str, int | None], ConfigFileError]
+) -> Profile:
+    if not NAME_PATTERN.match(name):
+        raise bad(f"'{name[:70]}' is not a valid profile name", line)
+    if not isinstance(raw, dict):
+        raise bad(f"profile '{name}' must be a mapping of settings", line)
+    key_lines = getattr(raw, "key_lines", {})
+
+    def text(key: str, required: bool = False) -> str | None:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                raise bad(f"profile '{name}' has no '{key}'", line)
+            return None
+        if not isinstance(value, str):
+            raise bad(f"'{key}' of profile '{name}' must be text", key_lines.get(key, line))
+        return value
+
+    scopes_raw = raw.get("scopes") or []
+    if isinstance(scopes_raw, str):
+        scopes_raw = scopes_raw.split()
+    if not isinstance(scopes_raw, list) or not all(isinstance(s, str) for s in scopes_raw):
+        raise bad(f"'scopes' of profile '{name}' must be a list of scope names", key_lines.get("scopes", line))
+    port = raw.get("redirect_port")
+    if port is not None and (not isinstance(port, int) or isinstance(port, bool)):
+        raise bad(f"'redirect_port' of profile '{name}' must be a number", key_lines.get("redirect_port", line))
+    checked = _check_from_yaml(raw.get("checked"))
+    try:
+        profile = Profile(
+            name=name,
+            subdomain=text("subdomain", required=True) or "",
+            auth=text("auth", required=True) or "",
+            email=text("email"),
+            client_id=text("client_id"),
+            client_kind=text("client_kind"),
+            scopes=tuple(scopes_raw),
+            redirect_port=port,
+            base_url=text("base_url"),
+            storage=text("storage") or "keyring",
+            checked=checked,
+        ).validate()
+    except InputError as exc:
+        field_line = key_lines.get(exc.field or "", line) if exc.field else line
+        raise bad(f"profile '{name}': {exc.message.rstrip('.')}", field_line) from None
+    return profile
+
+
+def _check_from_yaml(raw: Any) -> CheckRecord | None:
+    if not isinstance(raw, dict):
+        return None
+    at = raw.get("at")
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(at, datetime):
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+
+    def opt(key: str) -> str | None:
+        value = raw.get(key)
+        return value if isinstance(value, str) else None
+
+    return CheckRecord(at=at, ok=bool(raw.get("ok")), user=opt("user"), role=opt("role"), message=opt("message"))
+
+
+def dump_profiles(document: ProfilesDocument) -> str:
+    """The text of profiles.yaml for ``document``."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump(document.to_yaml(), Dumper=dumper, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    return HEADER + body
+
+
+class ProfileStore:
+    """Reads and writes profiles.yaml in one config dir, atomically and under a lock."""
+
+    def __init__(self, config_dir: Path) -> None:
+        self.config_dir = Path(config_dir)
+        self.path = self.config_dir / PROFILES_FILE
+
+    def load(self) -> ProfilesDocument:
+        """The current document; an empty one when the file does not exist yet."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ProfilesDocument()
+        except UnicodeDecodeError:
+            raise ConfigFileError(
+                f"{self.path} is not UTF-8 text.", hint="Fix or move the file; it was left untouched."
+            ) from None
+        except OSError as exc:
+            raise ConfigFileError(f"Cannot read {self.path}: {exc.strerror or exc}.") from None
+        return parse_profiles(text, self.path)
+
+    def names(self) -> list[str]:
+        """Profile names in file order."""
+        return list(self.load().profiles)
+
+    def get(self, name: str) -> Profile:
+        """The named profile, or ProfileNotFoundError."""
+        document = self.load()
+        return self._require(document, name)
+
+    def resolve(self, name: str | None = None) -> Profile:
+        """``name``, else ``$ZENDESK_SETUP_PROFILE``, else the default profile."""
+        import os
+
+        from zendesk_setup.core.paths import PROFILE_ENV
+
+        document = self.load()
+        chosen = name or os.environ.get(PROFILE_ENV) or document.default
+        if not chosen:
+            if not document.profiles:
+                raise ProfileNotFoundError(
+                    "There are no profiles yet.", hint="Create one with `zendesk-setup` or `zendesk-setup add`."
+                )
+            raise ProfileNotFoundError(
+                "No profile was named and there is no default.",
+                hint="Name one, or set one with `zendesk-setup default NAME`.",
+            )
+        return self._require(document, chosen)
+
+    def _require(self, document: ProfilesDocument, name: str) -> Profile:
+        try:
+            return document.profiles[name]
+        except KeyError:
+            known = ", ".join(document.profiles) or "none yet"
+            raise ProfileNotFoundError(f"There is no profile named '{name}' (profiles: {known}).") from None
+
+    @contextmanager
+    def editing(self) -> Iterator[ProfilesDocument]:
+        """Lock, load, let the caller change the document, then write it atomically."""
+        from zendesk_setup.core.atomic import ensure_private_dir, write_private_file
+        from zendesk_setup.core.locking import file_lock
+
+        ensure_private_dir(self.config_dir)
+        with file_lock(self.config_dir / (PROFILES_FILE + ".lock")):
+            document = self.load()
+            yield document
+            write_private_file(self.path, dump_profiles(document))
+
+    def save(self, profile: Profile, *, make_default: bool = False, replaces: str | None = None) -> None:
+        """Add or update ``profile``; ``replaces`` names the profile it was before a rename."""
+        profile.validate()
+        with self.editing() as document:
+            if replaces and replaces != profile.name:
+                if profile.name in document.profiles:
+                    raise InputError(f"A profile named '{profile.name}' already exists.", field="name")
+                document.profiles = {
+                    (profile.name if key == replaces else key): value for key, value in document.profiles.items()
+                }
+                if document.default == replaces:
+                    document.default = profile.name
+            document.profiles[profile.name] = profile
+            if make_default or not document.default:
+                document.default = profile.name
+
+    def remove(self, name: str) -> Profile:
+        """Delete a profile; the default moves to the first remaining one. Returns what was removed."""
+        with self.editing() as document:
+            removed = self._require(document, name)
+            del document.profiles[name]
+            if document.default == name:
+                document.default = next(iter(document.profiles), None)
+        return removed
+
+    def rename(self, old: str, new: str) -> Profile:
+        """Rename a profile in place, keeping its position and default status."""
+        validate_profile_name(new)
+        with self.editing() as document:
+            profile = self._require(document, old)
+            if new in document.profiles and new != old:
+                raise InputError(f"A profile named '{new}' already exists.", field="name")
+            renamed = replace(profile, name=new)
+            document.profiles = {
+                (new if key == old else key): (renamed if key == old else value)
+                for key, value in document.profiles.items()
+            }
+            if document.default == old:
+                document.default = new
+        return renamed
+
+    def set_default(self, name: str) -> None:
+        """Make ``name`` the default profile."""
+        with self.editing() as document:
+            self._require(document, name)
+            document.default = name
+
+    def record_check(self, name: str, record: CheckRecord) -> None:
+        """Store the result of a check on a profile (a missing profile is ignored)."""
+        with self.editing() as document:
+            if name in document.profiles:
+                document.profiles[name] = document.profiles[name].with_check(record)

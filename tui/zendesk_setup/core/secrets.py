@@ -1,0 +1,283 @@
+"""Secret storage: the OS keyring through ``keyring`` (one entry per profile), or an explicit 0600 file."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from zendesk_setup.core.errors import ConfigFileError, KeyringError
+from zendesk_setup.core.paths import SECRETS_FILE
+
+SERVICE = "zendesk-setup"
+KEYRING_TIMEOUT = 3.0
+PROBE_ENTRY = "__zendesk-setup-probe__"
+SECRET_KEYS = (
+    "api_token",
+    "client_secret",
+    "access_token",
+    "refresh_token",
+)
+HEADLESS_FIX = (
+    "On a desktop, unlock your login keyring. On headless Linux, install gnome-keyring and run "
+    "`dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets; "
+    "zendesk-setup ...'`. Or pass --insecure-storage to keep secrets in a 0600 file instead."
+)
+
+T = TypeVar("T")
+
+
+class Secret:
+    """A secret string whose ``repr`` and ``str`` are masked; ``reveal()`` gives the value."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The real value, for the one place that must send it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    def __str__(self) -> str:
+        return "********"
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+
+def mask(value: str | None) -> str:
+    """A fixed-width mask for showing that a secret exists without showing any of it."""
+    return "********" if value else "(none)"
+
+
+def entry_name(profile_name: str) -> str:
+    """The keyring user name for a profile: the profile name itself (service ``zendesk-setup``)."""
+    return profile_name
+
+
+class SecretStore(Protocol):
+    """Where a profile's secrets live: a JSON object of fields per profile."""
+
+    def describe(self, profile_name: str) -> str:
+        """Where this profile's secrets are, in words (never the secret)."""
+        ...
+
+    def probe(self) -> None:
+        """Raise a StorageError now when storing secrets would fail."""
+        ...
+
+    def get(self, profile_name: str) -> dict[str, Any] | None:
+        """The stored fields, or None when there is no entry."""
+        ...
+
+    def set(self, profile_name: str, fields: dict[str, Any]) -> None:
+        """Store (replace) the fields of a profile."""
+        ...
+
+    def delete(self, profile_name: str) -> bool:
+        """Remove a profile's entry; True when there was one."""
+        ...
+
+
+def _encode(fields: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in fields.items() if v is not None}, sort_keys=True)
+
+
+def _decode(raw: str | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise KeyringError(
+            "The keyring entry for this profile is not in zendesk-setup's format.",
+            hint="Re-enter the secret with `zendesk-setup edit NAME`.",
+        ) from None
+    if not isinstance(value, dict):
+        raise KeyringError("The keyring entry for this profile is damaged.", hint="Re-enter the secret.")
+    return value
+
+
+class KeyringSecretStore:
+    """Secrets in the OS keyring; every call runs with a timeout so a locked keyring cannot hang us."""
+
+    def __init__(self, service: str = SERVICE, timeout: float = KEYRING_TIMEOUT) -> None:
+        self.service = service
+        self.timeout = timeout
+
+    def describe(self, profile_name: str) -> str:
+        """E.g. ``OS keyring (SecretService Keyring), service zendesk-setup, entry acme``."""
+        return f"OS keyring, service '{self.service}', entry '{entry_name(profile_name)}'"
+
+    def _call(self, action: str, fn: Callable[..., T], *args: Any) -> T:
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["value"] = fn(*args)
+            except BaseException as exc:
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=run, name=f"keyring-{action}", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise KeyringError(
+                f"The OS keyring did not answer within {self.timeout:.0f} s while trying to {action}.",
+                "Keyring not answering",
+                hint="It may be locked and waiting for a password prompt. " + HEADLESS_FIX,
+            )
+        if "error" in outcome:
+            raise self._explain(action, outcome["error"]) from None
+        return outcome["value"]
+
+    def _explain(self, action: str, exc: BaseException) -> KeyringError:
+        import keyring.errors
+
+        name = type(exc).__name__
+        if isinstance(exc, keyring.errors.NoKeyringError):
+            return KeyringError(
+                "No usable OS keyring was found, so secrets cannot be stored safely.",
+                "No keyring",
+                hint=HEADLESS_FIX,
+            )
+        if isinstance(exc, keyring.errors.KeyringLocked) or "locked" in str(exc).lower():
+            return KeyringError(
+                f"The OS keyring is locked, so zendesk-setup could not {action}.",
+                "Keyring locked",
+                hint="Unlock it (log in to the desktop session) and try again. " + HEADLESS_FIX,
+            )
+        if isinstance(exc, keyring.errors.InitError) or "dismissed" in str(exc).lower():
+            return KeyringError(
+                f"The OS keyring could not be opened ({name}), so zendesk-setup could not {action}.",
+                "Keyring unavailable",
+                hint=HEADLESS_FIX,
+            )
+        return KeyringError(
+            f"The OS keyring refused to {action} ({name}).",
+            "Keyring error",
+            hint=HEADLESS_FIX,
+        )
+
+    def probe(self) -> None:
+        """Write and delete a probe entry, so a missing or locked keyring is found before any work."""
+        import keyring
+
+        backend = self._call("open the keyring", keyring.get_keyring)
+        if type(backend).__module__.startswith("keyring.backends.fail") or getattr(backend, "priority", 1) <= 0:
+            raise self._explain("open the keyring", keyring.errors.NoKeyringError())
+        self._call("store a secret", keyring.set_password, self.service, PROBE_ENTRY, "probe")
+        self._call("delete a secret", keyring.delete_password, self.service, PROBE_ENTRY)
+
+    def get(self, profile_name: str) -> dict[str, Any] | None:
+        """The profile's fields from the keyring, or None."""
+        import keyring
+
+        raw = self._call("read a secret", keyring.get_password, self.service, entry_name(profile_name))
+        return _decode(raw)
+
+    def set(self, profile_name: str, fields: dict[str, Any]) -> None:
+        """Replace the profile's entry in the keyring."""
+        import keyring
+
+        self._call("store a secret", keyring.set_password, self.service, entry_name(profile_name), _encode(fields))
+
+    def delete(self, profile_name: str) -> bool:
+        """Remove the profile's entry from the keyring."""
+        import keyring
+        import keyring.errors
+
+        def delete_quietly(service: str, name: str) -> bool:
+            try:
+                keyring.delete_password(service, name)
+            except keyring.errors.PasswordDeleteError:
+                return False
+            return True
+
+        return self._call("delete a secret", delete_quietly, self.service, entry_name(profile_name))
+
+
+class FileSecretStore:
+    """The explicit ``--insecure-storage`` choice: secrets.yaml (0600) beside profiles.yaml."""
+
+    def __init__(self, config_dir: Path) -> None:
+        self.config_dir = Path(config_dir)
+        self.path = self.config_dir / SECRETS_FILE
+
+    def describe(self, profile_name: str) -> str:
+        """Where the secrets are, with the warning that the file is plain text."""
+        return f"plain-text file {self.path} (mode 0600, insecure storage), key '{profile_name}'"
+
+    def probe(self) -> None:
+        """A file store works whenever the folder is writable; that is checked on write."""
+
+    def _load(self) -> dict[str, Any]:
+        import yaml
+
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise ConfigFileError(f"Cannot read {self.path}: {exc.strerror or exc}.") from None
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise ConfigFileError(f"{self.path} cannot be read{where}.", hint="Fix or move the file.") from None
+        secrets = data.get("secrets", {}) if isinstance(data, dict) else None
+        if not isinstance(secrets, dict):
+            raise ConfigFileError(f"{self.path} is not a valid secrets file.", hint="Fix or move the file.")
+        return secrets
+
+    def get(self, profile_name: str) -> dict[str, Any] | None:
+        """The profile's fields from secrets.yaml, or None."""
+        value = self._load().get(profile_name)
+        return dict(value) if isinstance(value, dict) else None
+
+    def _write(self, change: Callable[[dict[str, Any]], Any]) -> Any:
+        import yaml
+
+        from zendesk_setup.core.atomic import ensure_private_dir, write_private_file
+        from zendesk_setup.core.locking import file_lock
+
+        ensure_private_dir(self.config_dir)
+        with file_lock(self.config_dir / (SECRETS_FILE + ".lock")):
+            secrets = self._load()
+            result = change(secrets)
+            text = "# zendesk-setup secrets stored WITHOUT the OS keyring (--insecure-storage).\n" + yaml.safe_dump(
+                {"version": 1, "secrets": secrets}, sort_keys=False
+            )
+            write_private_file(self.path, text)
+        return result
+
+    def set(self, profile_name: str, fields: dict[str, Any]) -> None:
+        """Replace the profile's entry in secrets.yaml."""
+        clean = {k: v for k, v in fields.items() if v is not None}
+        self._write(lambda secrets: secrets.__setitem__(profile_name, clean))
+
+    def delete(self, profile_name: str) -> bool:
+        """Remove the profile's entry from secrets.yaml."""
+        if not self.path.exists():
+            return False
+        return bool(self._write(lambda secrets: secrets.pop(profile_name, None) is not None))
+
+
+def secret_store_for(storage: str, config_dir: Path) -> SecretStore:
+    """The store a profile's ``storage`` setting names: ``keyring`` (default) or ``file``."""
+    if storage == "file":
+        return FileSecretStore(config_dir)
+    return KeyringSecretStore()

@@ -1,0 +1,260 @@
+"""A profile joined to its secrets: working Authorization headers, refreshed OAuth tokens, httpx clients."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zendesk_setup.core.errors import KeyringError, OAuthError, SetupError, StorageError
+from zendesk_setup.core.paths import config_dir as resolve_config_dir
+from zendesk_setup.core.profiles import Profile, ProfileStore
+from zendesk_setup.core.secrets import SecretStore, secret_store_for
+
+if TYPE_CHECKING:
+    import httpx
+
+    from zendesk_setup.core.zendesk import Identity
+
+REFRESH_MARGIN = 60.0
+Clock = Callable[[], float]
+
+
+def missing_secret_error(profile: Profile, what: str) -> KeyringError:
+    """The error for a profile whose secret entry is gone or incomplete."""
+    return KeyringError(
+        f"The {what} of profile '{profile.name}' is not in its secret store.",
+        "Secret missing",
+        hint=f"Enter it again with `zendesk-setup edit {profile.name}`.",
+    )
+
+
+class Session:
+    """Turns a profile into credentials: the one place that reads secrets and refreshes tokens."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        secrets: SecretStore,
+        config_dir: Path,
+        *,
+        clock: Clock = time.time,
+        http_factory: Callable[[str], httpx.Client] | None = None,
+    ) -> None:
+        self.profile = profile
+        self.secrets = secrets
+        self.config_dir = Path(config_dir)
+        self.clock = clock
+        self._http_factory = http_factory
+
+    def http(self) -> httpx.Client:
+        """A plain httpx client for this profile's base URL (no auth attached)."""
+        if self._http_factory is not None:
+            return self._http_factory(self.profile.api_base_url)
+        from zendesk_setup.core.zendesk import new_http_client
+
+        return new_http_client(self.profile.api_base_url)
+
+    def fields(self) -> dict[str, Any]:
+        """The stored secret fields (an empty dict when there is no entry)."""
+        return self.secrets.get(self.profile.name) or {}
+
+    def token(self, *, force_refresh: bool = False) -> str:
+        """The bare secret a script sends: the API token, or a valid OAuth access token."""
+        if self.profile.auth == "api_token":
+            api_token = self.fields().get("api_token")
+            if not api_token:
+                raise missing_secret_error(self.profile, "API token")
+            return str(api_token)
+        return self._access_token(force_refresh=force_refresh)
+
+    def auth_header(self, *, force_refresh: bool = False) -> str:
+        """The full Authorization header value for this profile."""
+        if self.profile.auth == "api_token":
+            from zendesk_setup.core.zendesk import basic_header
+
+            return basic_header(self.profile.email or "", self.token())
+        return "Bearer " + self._access_token(force_refresh=force_refresh)
+
+    def _access_token(self, *, force_refresh: bool) -> str:
+        from zendesk_setup.core.oauth import TokenSet
+
+        fields = self.fields()
+        current = TokenSet.from_secret_fields(fields)
+        if current is not None and not force_refresh and not current.expired(self.clock(), REFRESH_MARGIN):
+            return current.access_token
+        stale = current.access_token if current is not None else None
+        from zendesk_setup.core.atomic import ensure_private_dir
+        from zendesk_setup.core.locking import file_lock
+
+        ensure_private_dir(self.config_dir)
+        lock_path = self.config_dir / f".{self.profile.name}.refresh.lock"
+        with file_lock(lock_path, timeout=60.0):
+            fields = self.fields()
+            current = TokenSet.from_secret_fields(fields)
+            still_valid = current is not None and not current.expired(self.clock(), REFRESH_MARGIN)
+            if still_valid and (not force_refresh or current.access_token != stale):
+                return current.access_token
+            fresh = self._new_tokens(fields, current)
+            fields.update(fresh.to_secret_fields())
+            if fresh.refresh_token is None and self.profile.auth == "oauth" and current is not None:
+                fields["refresh_token"] = current.refresh_token
+            self.secrets.set(self.profile.name, fields)
+            return fresh.access_token
+
+    def _new_tokens(self, fields: dict[str, Any], current: Any) -> Any:
+        from zendesk_setup.core import oauth
+
+        profile = self.profile
+        client_secret = fields.get("client_secret")
+        with self.http() as http:
+            if profile.auth == "client_credentials":
+                if not client_secret:
+                    raise missing_secret_error(profile, "client secret")
+                return oauth.client_credentials_token(
+                    http,
+                    profile.api_base_url,
+                    client_id=profile.client_id or "",
+                    client_secret=str(client_secret),
+                    scopes=list(profile.scopes),
+                    now=self.clock(),
+                )
+            refresh_token = current.refresh_token if current is not None else None
+            if not refresh_token:
+                raise OAuthError(
+                    f"The OAuth access token of profile '{profile.name}' has expired and cannot be refreshed.",
+                    "Consent needed",
+                    hint=f"Run `zendesk-setup edit {profile.name}` to consent again.",
+                    kind="no_refresh_token",
+                )
+            try:
+                return oauth.refresh_tokens(
+                    http,
+                    profile.api_base_url,
+                    client_id=profile.client_id or "",
+                    refresh_token=str(refresh_token),
+                    client_secret=str(client_secret)
+                    if client_secret and profile.client_kind == "confidential"
+                    else None,
+                    now=self.clock(),
+                )
+            except OAuthError as exc:
+                if exc.kind in (None, "invalid_grant", "invalid_client", "unauthorized_client") or exc.status in (
+                    400,
+                    401,
+                ):
+                    raise OAuthError(
+                        f"Refreshing the OAuth token of profile '{profile.name}' failed: {exc.message}",
+                        "Refresh failed",
+                        hint=f"Run `zendesk-setup edit {profile.name}` to consent again.",
+                        status=exc.status,
+                        kind=exc.kind,
+                    ) from None
+                raise
+
+    def check(self, *, notify: Callable[[str], None] | None = None) -> Identity:
+        """Verify against Zendesk who these credentials belong to (refreshing an OAuth token once on 401)."""
+        from zendesk_setup.core.zendesk import ZendeskError, fetch_identity
+
+        with self.http() as http:
+            try:
+                return self._identity(http, fetch_identity, notify, force_refresh=False)
+            except ZendeskError as exc:
+                if self.profile.auth == "api_token" or exc.status != 401:
+                    raise
+            return self._identity(http, fetch_identity, notify, force_refresh=True)
+
+    def _identity(self, http: httpx.Client, fetch: Any, notify: Any, *, force_refresh: bool) -> Identity:
+        from dataclasses import replace
+
+        header = self.auth_header(force_refresh=force_refresh)
+        identity = fetch(http, header, auth=self.profile.auth, notify=notify)
+        if self.profile.auth == "api_token":
+            return identity
+        from zendesk_setup.core import oauth
+
+        granted = tuple(self.fields().get("granted_scopes") or ())
+        try:
+            info = oauth.current_token_info(http, self.profile.api_base_url, header.removeprefix("Bearer "))
+            scopes = info.get("scopes")
+            if isinstance(scopes, list):
+                granted = tuple(str(s) for s in scopes)
+        except SetupError:
+            pass
+        return replace(identity, scopes=granted or None)
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        """An ``httpx.Client`` with base URL and auth set; OAuth tokens refresh as needed."""
+        import httpx
+
+        from zendesk_setup.core.zendesk import DEFAULT_TIMEOUT, USER_AGENT
+
+        kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
+        return httpx.Client(base_url=self.profile.api_base_url, auth=_ProfileAuth(self), headers=headers, **kwargs)
+
+
+def _profile_auth_class() -> type:
+    import httpx
+
+    class ProfileAuth(httpx.Auth):
+        """Sets the profile's Authorization header; refreshes and retries once on 401 invalid_token."""
+
+        requires_response_body = True
+
+        def __init__(self, session: Session) -> None:
+            self.session = session
+
+        def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+            request.headers["Authorization"] = self.session.auth_header()
+            response = yield request
+            if response.status_code == 401 and self.session.profile.auth != "api_token":
+                request.headers["Authorization"] = self.session.auth_header(force_refresh=True)
+                yield request
+
+    return ProfileAuth
+
+
+def _ProfileAuth(session: Session) -> Any:
+    return _profile_auth_class()(session)
+
+
+class LoadedProfile:
+    """What ``load_profile`` returns: the profile, its credentials, and ``client()``."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.profile = session.profile
+        self.name = session.profile.name
+        self.base_url = session.profile.api_base_url
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        """An ``httpx.Client`` with base URL and auth set, OAuth refreshed as needed."""
+        return self.session.client(**kwargs)
+
+    def auth_header(self) -> str:
+        """The current Authorization header value."""
+        return self.session.auth_header()
+
+    def token(self) -> str:
+        """The bare token (OAuth access token or API token)."""
+        return self.session.token()
+
+    def __repr__(self) -> str:
+        return f"LoadedProfile(name={self.name!r}, base_url={self.base_url!r}, auth={self.profile.auth!r})"
+
+
+def open_session(name: str | None = None, *, config_dir: str | Path | None = None) -> Session:
+    """Resolve a profile (by name, ``$ZENDESK_SETUP_PROFILE`` or default) and attach its secret store."""
+    folder = resolve_config_dir(config_dir)
+    profile = ProfileStore(folder).resolve(name)
+    return Session(profile, secret_store_for(profile.storage, folder), folder)
+
+
+def load_profile(name: str | None = None, *, config_dir: str | Path | None = None) -> LoadedProfile:
+    """Load a saved profile for use from Python; ``None`` means the default profile."""
+    return LoadedProfile(open_session(name, config_dir=config_dir))
+
+
+__all__ = ["LoadedProfile", "Session", "StorageError", "load_profile", "open_session"]

@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-
 from tests.fake_zendesk import DENIED_DESCRIPTION, FakeZendesk, running_fake, s256
 
 HERE = Path(__file__).resolve().parent
@@ -308,7 +307,8 @@ def test_client_credentials(fake: FakeZendesk, http: httpx.Client) -> None:
     assert ok.status_code == 201 and "refresh_token" not in ok.json()
     assert ok.json()["scope"] == "read"
     assert http.post("/oauth/tokens", json=body | {"client_secret": "x"}).status_code == 401
-    public = http.post("/oauth/tokens", json={k: v for k, v in body.items() if k != "client_secret"} | {"client_id": CLIENT})
+    without_secret = {k: v for k, v in body.items() if k != "client_secret"}
+    public = http.post("/oauth/tokens", json=without_secret | {"client_id": CLIENT})
     assert public.status_code == 400 and public.json()["error"] == "invalid_client"
     assert http.post("/oauth/tokens", json=body | {"grant_type": "password"}).status_code == 400
 

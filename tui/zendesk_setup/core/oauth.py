@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode
 
 from zendesk_setup.core.errors import InputError, OAuthError, SetupError
-from zendesk_setup.core.scopes import validate_scopes
 
 if TYPE_CHECKING:
     import httpx
+
+    from zendesk_setup.core.oauth_callback import CallbackHTTPServer
+    from zendesk_setup.core.scopes import validate_scopes
 
 DEFAULT_REDIRECT_PORT = 47123
 CALLBACK_PATH = "/callback"
@@ -137,132 +137,13 @@ def _redirect_error(error: str, description: str | None) -> OAuthError:
     return OAuthError(message, "Consent failed", hint=hint, kind=error[:60])
 
 
-class _CallbackHandler(BaseHTTPRequestHandler):
-    server: _CallbackHTTPServer
-    protocol_version = "HTTP/1.0"
-    timeout = CONNECTION_TIMEOUT
-    server_version = "zendesk-setup"
-    sys_version = ""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep the server quiet: nothing (and no code) reaches stderr."""
-
-    def parse_request(self) -> bool:
-        """Refuse oversized request lines before parsing them."""
-        if len(self.raw_requestline) >= MAX_REQUEST_LINE:
-            self.send_error(414)
-            return False
-        return super().parse_request()
-
-    def handle_one_request(self) -> None:
-        """Read one request with a bounded line length; a slow or silent client times out alone."""
-        try:
-            self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
-            if not self.raw_requestline:
-                self.close_connection = True
-                return
-            if len(self.raw_requestline) > MAX_REQUEST_LINE:
-                self.requestline = ""
-                self.request_version = ""
-                self.command = ""
-                self.send_error(414)
-                self.close_connection = True
-                return
-            if not self.parse_request():
-                return
-            if len(self.headers) > MAX_HEADERS:
-                self.send_error(431)
-                return
-            if self.command == "GET":
-                self.do_GET()
-            else:
-                self.send_error(405)
-            self.wfile.flush()
-        except OSError:
-            self.close_connection = True
-
-    def _reply(self, status: int, title: str, text: str) -> None:
-        body = _PAGE.format(title=html.escape(title), text=html.escape(text)).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        """Accept the one redirect whose state matches; refuse anything else without ending the wait."""
-        parts = urlsplit(self.path)
-        if parts.path != CALLBACK_PATH:
-            self._reply(404, "Not found", "This is zendesk-setup's sign-in helper; nothing else lives here.")
-            return
-        params = parse_qs(parts.query, keep_blank_values=True)
-        state = (params.get("state") or [""])[0]
-        if not secrets.compare_digest(state.encode(), self.server.expected_state.encode()):
-            self._reply(
-                400,
-                "Sign-in not recognised",
-                "This sign-in does not belong to the zendesk-setup command that is waiting. Start it again.",
-            )
-            return
-        error = (params.get("error") or [""])[0]
-        code = (params.get("code") or [""])[0]
-        if error:
-            description = (params.get("error_description") or [None])[0]
-            accepted = self.server.settle(error=_redirect_error(error, description))
-            self._reply(
-                200 if accepted else 409,
-                "Access not granted",
-                "Zendesk did not grant access. You can close this tab and return to your terminal.",
-            )
-            if accepted:
-                self.server.replied.set()
-            return
-        if not code:
-            self._reply(400, "No code", "The redirect carried no authorisation code. Start the sign-in again.")
-            return
-        accepted = self.server.settle(code=code)
-        if accepted:
-            self._reply(200, "Signed in", "zendesk-setup received the consent. Return to your terminal.")
-            self.server.replied.set()
-        else:
-            self._reply(409, "Already done", "This sign-in has already been handled. Return to your terminal.")
-
-
-class _CallbackHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 16
-
-    def __init__(self, port: int, expected_state: str) -> None:
-        self.expected_state = expected_state
-        self.done = threading.Event()
-        self.replied = threading.Event()
-        self.code: str | None = None
-        self.error: SetupError | None = None
-        self._settle_lock = threading.Lock()
-        super().__init__((CALLBACK_HOST, port), _CallbackHandler)
-
-    def settle(self, *, code: str | None = None, error: SetupError | None = None) -> bool:
-        """Record the one outcome; False when an outcome was already recorded."""
-        with self._settle_lock:
-            if self.done.is_set():
-                return False
-            self.code = code
-            self.error = error
-            self.done.set()
-            return True
-
-
 class CallbackServer:
     """A one-shot loopback server on 127.0.0.1 that waits for the OAuth redirect with a matching state."""
 
     def __init__(self, port: int, state: str) -> None:
         self.port = port
         self.state = state
-        self._server: _CallbackHTTPServer | None = None
+        self._server: CallbackHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -275,8 +156,10 @@ class CallbackServer:
         """Bind 127.0.0.1 on the port and serve in a background thread."""
         if self._server is not None:
             return
+        from zendesk_setup.core.oauth_callback import CallbackHTTPServer
+
         try:
-            server = _CallbackHTTPServer(self.port, self.state)
+            server = CallbackHTTPServer(self.port, self.state)
         except OSError as exc:
             if exc.errno in (98, 48, 10048) or "in use" in str(exc).lower():
                 raise OAuthError(
@@ -689,6 +572,15 @@ def scope_difference(
     missing = [s for s in requested if s not in granted_set]
     extra = [s for s in granted if s not in requested_set]
     return missing, extra
+
+
+def __getattr__(name: str) -> Any:
+    """Re-export ``validate_scopes`` lazily, so importing this module stays cheap."""
+    if name == "validate_scopes":
+        from zendesk_setup.core.scopes import validate_scopes
+
+        return validate_scopes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -398,8 +398,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
                 _out(f"Revoked the OAuth token of '{args.name}' on Zendesk.")
             except SetupError as exc:
                 _err(f"Revoking the token failed: {exc}")
-                if not args.yes and not _confirm("Remove the local profile and secrets anyway?"):
-                    _err("Nothing was removed.")
+                if not _confirm("Remove the local profile and secrets anyway?"):
+                    _err(
+                        f"Nothing was removed, so you can retry the revocation; to remove it without revoking, "
+                        f"run `zendesk-setup remove {args.name} --yes`."
+                    )
                     return EXIT_FAILED
                 exit_code = EXIT_FAILED
     _, had_secret = remove_profile(store, args.name)

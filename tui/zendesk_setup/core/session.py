@@ -80,8 +80,11 @@ class Session:
     def _access_token(self, *, force_refresh: bool) -> str:
         from zendesk_setup.core.oauth import TokenSet
 
-        fields = self.fields()
-        current = TokenSet.from_secret_fields(fields)
+        try:
+            current = TokenSet.from_secret_fields(self.fields())
+        except StorageError:
+            # A read racing another process's write (file-backed keyrings) is retried under the lock.
+            current = None
         if current is not None and not force_refresh and not current.expired(self.clock(), REFRESH_MARGIN):
             return current.access_token
         stale = current.access_token if current is not None else None

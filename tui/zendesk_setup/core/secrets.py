@@ -153,6 +153,17 @@ class KeyringSecretStore:
                 "No keyring",
                 hint=HEADLESS_FIX,
             )
+        if (
+            isinstance(exc, FileNotFoundError | ConnectionError)
+            or "unable to initialize" in str(exc).lower()
+            or name == "SecretServiceNotAvailableException"
+        ):
+            return KeyringError(
+                "No usable OS keyring was found (no Secret Service answers on D-Bus), "
+                "so secrets cannot be stored safely.",
+                "No keyring",
+                hint=HEADLESS_FIX,
+            )
         if isinstance(exc, keyring.errors.KeyringLocked) or "locked" in str(exc).lower():
             return KeyringError(
                 f"The OS keyring is locked, so zendesk-setup could not {action}.",

@@ -18,7 +18,7 @@ FORMAT_VERSION = 1
 AUTH_TYPES = ("oauth", "api_token", "client_credentials")
 CLIENT_KINDS = ("public", "confidential")
 STORAGE_KINDS = ("keyring", "file")
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 HEADER = (
     "# zendesk-setup profiles. This file never holds a secret: tokens and client secrets\n"
     "# live in the OS keyring (service 'zendesk-setup', one entry per profile name).\n"

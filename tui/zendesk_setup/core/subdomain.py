@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zendesk_setup.core.errors import InputError
 
 ZENDESK_DOMAIN = "zendesk.com"
-LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
 
 
 def normalise_subdomain(text: str) -> str:
@@ -46,6 +46,10 @@ def normalise_subdomain(text: str) -> str:
                 field="subdomain",
             )
     host = host.lower().rstrip(".")
+    if host in (ZENDESK_DOMAIN, "." + ZENDESK_DOMAIN, "www." + ZENDESK_DOMAIN):
+        raise InputError(
+            "Enter your own subdomain, the part before .zendesk.com (for example acme).", field="subdomain"
+        )
     if host.endswith("." + ZENDESK_DOMAIN):
         label = host[: -len(ZENDESK_DOMAIN) - 1]
     elif "." in host:

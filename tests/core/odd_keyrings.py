@@ -1,0 +1,48 @@
+"""Keyring backends that misbehave on purpose, chosen with PYTHON_KEYRING_BACKEND=tests.core.odd_keyrings.NAME."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from keyring.backend import KeyringBackend
+from keyring.compat import properties
+from keyring.errors import KeyringLocked
+
+RELEASE = threading.Event()
+
+
+class HungKeyring(KeyringBackend):
+    """A keyring that never answers (like a Secret Service waiting on an unseen unlock prompt)."""
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        return 1
+
+    def get_password(self, service: str, username: str) -> str | None:
+        """Block until released (tests) or for $HUNG_KEYRING_SECONDS (subprocesses)."""
+        RELEASE.wait(float(os.environ.get("HUNG_KEYRING_SECONDS", "60")))
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        """Block like get_password."""
+        self.get_password(service, username)
+
+    def delete_password(self, service: str, username: str) -> None:
+        """Block like get_password."""
+        self.get_password(service, username)
+
+
+class LockedKeyring(KeyringBackend):
+    """A keyring that is there but locked."""
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        return 1
+
+    def get_password(self, service: str, username: str) -> str | None:
+        """Refuse: the collection is locked."""
+        raise KeyringLocked("Failed to unlock the collection!")
+
+    set_password = get_password  # type: ignore[assignment]
+    delete_password = get_password  # type: ignore[assignment]

@@ -72,7 +72,7 @@ class Session:
     def auth_header(self, *, force_refresh: bool = False) -> str:
         """The full Authorization header value for this profile."""
         if self.profile.auth == "api_token":
-            from zendesk_setup.core.zendesk import basic_header
+            from zendesk_setup.core.headers import basic_header
 
             return basic_header(self.profile.email or "", self.token())
         return "Bearer " + self._access_token(force_refresh=force_refresh)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any
 import httpx
 
 from zendesk_setup.core.errors import ZendeskError
+from zendesk_setup.core.headers import basic_header, bearer_header  # noqa: F401 - re-exported
 
 DEFAULT_TIMEOUT = 15.0
 MAX_RETRY_AFTER = 60.0
@@ -41,17 +41,6 @@ class Identity:
         if self.role:
             who += f" ({self.role})"
         return f"{who} on {self.account_url}"
-
-
-def basic_header(email: str, api_token: str) -> str:
-    """The Authorization header value for an API token: Basic base64(email/token:token)."""
-    raw = f"{email}/token:{api_token}".encode()
-    return "Basic " + base64.b64encode(raw).decode("ascii")
-
-
-def bearer_header(access_token: str) -> str:
-    """The Authorization header value for an OAuth access token."""
-    return f"Bearer {access_token}"
 
 
 def new_http_client(base_url: str = "", timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:

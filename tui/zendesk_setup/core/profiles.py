@@ -163,6 +163,14 @@ def _yaml_loader() -> type:
         pass
 
     def construct_mapping(loader: Any, node: Any) -> _LineDict:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if (key_node.tag, key_node.value) in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key '{key_node.value[:70]}' appears twice", key_node.start_mark
+                    )
+                seen.add((key_node.tag, key_node.value))
         loader.flatten_mapping(node)
         result = _LineDict()
         result.line = node.start_mark.line + 1

@@ -189,8 +189,13 @@ class KeyringSecretStore:
         backend = self._call("open the keyring", keyring.get_keyring)
         if type(backend).__module__.startswith("keyring.backends.fail") or getattr(backend, "priority", 1) <= 0:
             raise self._explain("open the keyring", keyring.errors.NoKeyringError())
-        self._call("store a secret", keyring.set_password, self.service, PROBE_ENTRY, "probe")
-        self._call("delete a secret", keyring.delete_password, self.service, PROBE_ENTRY)
+        import os
+        import secrets
+
+        # A name of its own per probe: two processes probing at once must not delete each other's entry.
+        entry = f"{PROBE_ENTRY}-{os.getpid()}-{secrets.token_hex(4)}"
+        self._call("store a secret", keyring.set_password, self.service, entry, "probe")
+        self._call("delete a secret", keyring.delete_password, self.service, entry)
 
     def get(self, profile_name: str) -> dict[str, Any] | None:
         """The profile's fields from the keyring, or None."""

@@ -191,12 +191,30 @@ def _yaml_loader() -> type:
     return LineLoader
 
 
+def _new_line_dict(line: int) -> _LineDict:
+    result = _LineDict()
+    result.line = line
+    result.key_lines = {}
+    return result
+
+
+def _load_yaml(text: str) -> Any:
+    import yaml
+
+    from zendesk_setup.core import fastyaml
+
+    try:
+        return fastyaml.load(text, _new_line_dict)
+    except Exception:  # anything beyond the plain subset: the full loader decides and words the error
+        return yaml.load(text, Loader=_yaml_loader())
+
+
 def parse_profiles(text: str, path: Path) -> ProfilesDocument:
     """Parse profiles.yaml text; any problem raises ConfigFileError naming the file and line."""
     import yaml
 
     try:
-        data = yaml.load(text, Loader=_yaml_loader())
+        data = _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -1,0 +1,114 @@
+"""The common frame of every wizard step: header, error line, footer, and the back/next/help keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from zendesk_setup.core.errors import InputError, SetupError
+from zendesk_setup.core.wizard import STEP_TITLES, WizardState
+from zendesk_setup.ui.messages import BACK, NEXT, StepResult
+from zendesk_setup.ui.widgets.step_header import StepHeader
+
+if TYPE_CHECKING:
+    from zendesk_setup.ui.app import ZendeskSetupApp
+
+
+class WizardScreen(Screen[StepResult]):
+    """A wizard step: it reads and writes the shared WizardState and dismisses with NEXT, BACK or GoTo."""
+
+    STEP = ""
+    HELP = ""
+    FIELD_IDS: ClassVar[dict[str, str]] = {}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back", tooltip="Go back one step, keeping what you typed"),
+        Binding("ctrl+n", "next_step", "Next", id="next", tooltip="Check this step and go on"),
+        Binding("f1", "help", "Help", id="help", tooltip="Explain this screen"),
+        Binding("down", "app.focus_next", "Next field", show=False, id="focus-next", tooltip="Next field"),
+        Binding("up", "app.focus_previous", "Previous field", show=False, id="focus-prev", tooltip="Previous field"),
+    ]
+
+    def __init__(self, state: WizardState, index: int, count: int) -> None:
+        super().__init__(classes="wizard-step")
+        self.state = state
+        self.index = index
+        self.count = count
+
+    @property
+    def setup_app(self) -> ZendeskSetupApp:
+        """The running app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Header, the step's own widgets in a scroll area, the error line and the footer."""
+        original = self.state.original
+        subject = f"editing '{original.name}'" if self.state.editing and original else "new profile"
+        yield StepHeader(self.index, self.count, STEP_TITLES.get(self.STEP, self.STEP), subject, id="step-header")
+        with VerticalScroll(id="step-body"):
+            yield from self.compose_body()
+        yield Static("", id="step-error", classes="step-error")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The step's widgets."""
+        yield from ()
+
+    def store_answers(self) -> None:
+        """Copy what is on screen into the state (called before leaving, either way)."""
+
+    def validate_step(self) -> None:
+        """Raise InputError when the step cannot be left forward."""
+
+    def show_error(self, error: SetupError | None) -> None:
+        """Show an error (message and hint) under the form, or clear it; focus the field at fault."""
+        line = self.query_one("#step-error", Static)
+        if error is None:
+            line.update("")
+            line.remove_class("visible")
+            return
+        text = error.message + (f" {error.hint}" if error.hint else "")
+        line.update(text)
+        line.add_class("visible")
+        widget_id = self.FIELD_IDS.get(error.field or "")
+        if widget_id:
+            found = self.query(f"#{widget_id}")
+            if found:
+                target = found.first()
+                if isinstance(target, Widget) and target.focusable and target.display:
+                    target.focus()
+
+    def focus_field(self, field_name: str | None) -> None:
+        """Move the focus to the widget for an error field, if this step has it."""
+        widget_id = self.FIELD_IDS.get(field_name or "")
+        if widget_id:
+            found = self.query(f"#{widget_id}")
+            if found:
+                found.first().focus()
+
+    def action_back(self) -> None:
+        """Keep the answers and go back one step."""
+        self.store_answers()
+        self.dismiss(BACK)
+
+    def action_next_step(self) -> None:
+        """Keep the answers, check them, and go on when they are fine."""
+        self.store_answers()
+        try:
+            self.validate_step()
+        except InputError as error:
+            self.show_error(error)
+            return
+        self.show_error(None)
+        self.dismiss(NEXT)
+
+    def action_help(self) -> None:
+        """Open the help for this step."""
+        from zendesk_setup.ui.screens.help import HelpModal
+
+        self.app.push_screen(HelpModal(STEP_TITLES.get(self.STEP, "Help"), self.HELP))

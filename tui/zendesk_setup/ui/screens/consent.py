@@ -1,0 +1,222 @@
+"""Step 5 (OAuth): browser consent with a loopback redirect, a countdown, and a paste field for SSH use."""
+
+from __future__ import annotations
+
+import webbrowser
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from zendesk_setup.core.errors import OAuthError, SetupError
+from zendesk_setup.core.wizard import STEP_CONSENT, stored_client_secret
+from zendesk_setup.ui.messages import NEXT
+from zendesk_setup.ui.screens.base import WizardScreen
+
+if TYPE_CHECKING:
+    from zendesk_setup.core.flows import Consent
+
+
+class ConsentScreen(WizardScreen):
+    """Opens the Zendesk consent page and waits for the redirect (or a pasted URL or code)."""
+
+    STEP = STEP_CONSENT
+    AUTO_FOCUS = "#paste-input"
+    FIELD_IDS: ClassVar[dict[str, str]] = {"consent": "paste-input"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Cancel", id="back", tooltip="Stop waiting, free the port and go back"),
+        Binding("f2", "open_again", "Open browser", id="open-browser", tooltip="Open the consent page again"),
+        Binding("f3", "copy_url", "Copy URL", id="copy-url", tooltip="Copy the consent URL to the clipboard"),
+    ]
+    HELP = """\
+zendesk-setup opened the Zendesk consent page in your browser. Sign in as the user the scripts should
+act as, check the scopes, and press **Allow**. Zendesk then sends the browser to
+`http://127.0.0.1:PORT/callback`, where zendesk-setup is listening, and this screen moves on.
+
+**Over SSH or without a browser here**: open the URL shown on any machine. After *Allow* the browser
+shows an error page for the 127.0.0.1 address: copy the whole address from its address bar (or
+just the `code` value) and paste it into the field, then press enter.
+
+The code is valid for 120 seconds. If Zendesk says the redirect URL is not allowed, add the exact
+redirect URL to the OAuth client in Admin Center.
+
+Keys: f2 open the browser again, f3 copy the URL, enter submit a pasted URL, escape cancel (frees the
+port), ctrl+q quit.
+"""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.consent: Consent | None = None
+        self.pasted_code: str | None = None
+        self.started_at: float | None = None
+        self.ticker: Timer | None = None
+        self.finished = False
+
+    def compose_body(self) -> ComposeResult:
+        """Status, the full URL, the countdown and the paste field."""
+        yield Static("Checking the keyring and preparing the sign-in…", id="consent-status", classes="step-intro")
+        yield Static("", id="consent-url")
+        yield Static("", id="consent-countdown")
+        yield Label("Paste the redirected URL (or just the code) here, then enter:", classes="field-label")
+        yield Input(placeholder="http://127.0.0.1:…/callback?code=…&state=…", id="paste-input")
+
+    def on_mount(self) -> None:
+        """Start the consent in a worker and a one-second countdown."""
+        self.ticker = self.set_interval(1.0, self.show_countdown)
+        self.run_consent()
+
+    def set_status(self, text: str, *, error: bool = False) -> None:
+        """Update the status line."""
+        status = self.query_one("#consent-status", Static)
+        status.update(text)
+        status.set_class(error, "invalid")
+
+    def show_url(self, url: str) -> None:
+        """Show the authorisation URL in full and start counting down."""
+        self.query_one("#consent-url", Static).update(Content(url))
+        self.started_at = self.setup_app.clock()
+        self.set_status(
+            "Your browser should show the Zendesk consent page; choose Allow. Open this URL yourself if it did not:"
+        )
+        self.show_countdown()
+
+    def show_countdown(self) -> None:
+        """Minutes and seconds left for the redirect."""
+        if self.started_at is None or self.finished:
+            return
+        left = max(0, int(self.setup_app.consent_timeout - (self.setup_app.clock() - self.started_at)))
+        self.query_one("#consent-countdown", Static).update(
+            f"Waiting for the redirect on {self.state.redirect_uri()} — {left // 60}:{left % 60:02d} left"
+        )
+
+    def show_failure(self, error: SetupError) -> None:
+        """Explain why the consent failed and what to do."""
+        self.finished = True
+        self.set_status(f"{error.message} {error.hint or ''}".strip(), error=True)
+        self.query_one("#consent-countdown", Static).update("Press escape to go back, or f2 to try again.")
+
+    def open_browser(self, url: str) -> None:
+        """Open the URL with the user's browser (Python's webbrowser honours $BROWSER)."""
+        if not self.setup_app.open_browser:
+            return
+        try:
+            opened = webbrowser.open(url)
+        except Exception:
+            opened = False
+        if not opened:
+            self.app.call_from_thread(
+                self.set_status, "No browser could be opened here: open the URL below on any machine."
+            )
+
+    @work(thread=True, exclusive=True, group="consent", exit_on_error=False)
+    def run_consent(self) -> None:
+        """Probe the keyring, listen on the loopback port, open the browser, wait, exchange the code."""
+        from zendesk_setup.core.flows import begin_consent, secret_store
+
+        app = self.setup_app
+        state = self.state
+        try:
+            profile = state.to_profile()
+            secret_store(profile, app.config_dir)
+            consent = begin_consent(profile)
+        except SetupError as error:
+            app.call_from_thread(self.show_failure, error)
+            return
+        self.consent = consent
+        self.finished = False
+        self.pasted_code = None
+        app.call_from_thread(self.show_url, consent.url)
+        self.open_browser(consent.url)
+        try:
+            code = consent.server.wait(app.consent_timeout)
+        except OAuthError as error:
+            if self.pasted_code is not None:
+                code = self.pasted_code
+            elif error.kind == "cancelled":
+                return
+            else:
+                app.call_from_thread(self.show_failure, error)
+                return
+        except SetupError as error:
+            app.call_from_thread(self.show_failure, error)
+            return
+        self.finished = True
+        app.call_from_thread(self.set_status, "Signed in; exchanging the code for tokens…")
+        try:
+            client_secret = stored_client_secret(state, app.config_dir)
+            tokens = consent.exchange(code, client_secret)
+        except SetupError as error:
+            app.call_from_thread(self.show_failure, error)
+            return
+        state.tokens = tokens
+        state.tokens_for = state.consent_fingerprint()
+
+    @on(Worker.StateChanged)
+    def move_on_after_consent(self, event: Worker.StateChanged) -> None:
+        """Once the consent worker has finished with tokens, go to the check."""
+        if event.worker.group == "consent" and event.state == WorkerState.SUCCESS and self.state.has_new_tokens():
+            self.dismiss(NEXT)
+
+    @on(Input.Submitted, "#paste-input")
+    def use_pasted_redirect(self, event: Input.Submitted) -> None:
+        """Take the code from a pasted redirected URL (the state is checked) and stop listening."""
+        consent = self.consent
+        if consent is None or self.finished:
+            self.show_error(SetupError("The sign-in is not waiting; press f2 to start it again."))
+            return
+        try:
+            code = consent.code_from_paste(event.value)
+        except SetupError as error:
+            self.show_error(error)
+            return
+        self.show_error(None)
+        self.pasted_code = code
+        consent.close()
+
+    def action_open_again(self) -> None:
+        """Open the consent page again (or restart the sign-in after a failure)."""
+        if self.consent is not None and not self.finished:
+            url = self.consent.url
+            self.run_in_thread_open(url)
+            return
+        self.show_error(None)
+        self.run_consent()
+
+    @work(thread=True, group="browser")
+    def run_in_thread_open(self, url: str) -> None:
+        """Open the browser without blocking the screen."""
+        self.open_browser(url)
+
+    def action_copy_url(self) -> None:
+        """Copy the consent URL."""
+        if self.consent is not None:
+            self.app.copy_to_clipboard(self.consent.url)
+            self.notify("Copied the consent URL.", title="Clipboard")
+
+    def close_consent(self) -> None:
+        """Stop listening and free the port."""
+        self.finished = True
+        if self.consent is not None:
+            self.consent.close()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No next key here: the consent itself moves on."""
+        return action != "next_step"
+
+    def on_unmount(self) -> None:
+        """Never leave the port open behind the screen."""
+        self.close_consent()
+
+    def action_back(self) -> None:
+        """Cancel the wait, free the port, and go back."""
+        self.close_consent()
+        super().action_back()
+
+    def action_next_step(self) -> None:
+        """There is no next without a consent: say what to do."""
+        self.show_error(SetupError("Allow access in the browser, or paste the redirected URL, to go on."))

@@ -1,0 +1,103 @@
+"""Step 2: the profile name and the Zendesk instance (subdomain, or an advanced custom base URL)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, Input, Label, Static
+
+from zendesk_setup.core.errors import InputError
+from zendesk_setup.core.wizard import STEP_INSTANCE, validate_instance
+from zendesk_setup.ui.screens.base import WizardScreen
+
+
+class InstanceScreen(WizardScreen):
+    """Subdomain in any form (acme, acme.zendesk.com, a full URL), normalised live; name defaults to it."""
+
+    STEP = STEP_INSTANCE
+    AUTO_FOCUS = "#subdomain-input"
+    FIELD_IDS: ClassVar[dict[str, str]] = {
+        "name": "name-input",
+        "subdomain": "subdomain-input",
+        "base_url": "base-url-input",
+    }
+    HELP = """\
+**Subdomain**: the part before `.zendesk.com`. You may paste `acme`, `acme.zendesk.com` or any
+URL of your account such as `https://acme.zendesk.com/agent/tickets/1`; it is reduced to `acme`
+and the address used is shown below the field.
+
+**Profile name**: how scripts name this connection (`zendesk-setup token NAME`). Left blank, it is
+the subdomain. A sandbox is a separate instance: give it its own profile.
+
+**Advanced**: a custom base URL replaces `https://SUBDOMAIN.zendesk.com`. It must be `https://`,
+except `http://` for loopback addresses (a local test server).
+
+Keys: up/down move between fields, space ticks the checkbox, enter or ctrl+n next, escape back.
+"""
+
+    def compose_body(self) -> ComposeResult:
+        """Subdomain, live address, profile name, advanced toggle and base URL."""
+        state = self.state
+        yield Static("Which Zendesk account is this profile for?", classes="step-intro")
+        yield Label("Subdomain or Zendesk address", classes="field-label")
+        yield Input(state.subdomain_text, placeholder="acme, acme.zendesk.com or a URL", id="subdomain-input")
+        yield Static("", id="subdomain-result", classes="live-result")
+        yield Label("Profile name (blank: the subdomain)", classes="field-label")
+        yield Input(state.name, placeholder="the subdomain", id="name-input")
+        yield Checkbox("Advanced: use a custom base URL", state.advanced, id="advanced-toggle")
+        yield Input(state.base_url_text, placeholder="https://acme.zendesk.com", id="base-url-input")
+        yield Static("", id="base-url-result", classes="live-result")
+
+    def on_mount(self) -> None:
+        """Show the normalised address for what is already filled in."""
+        self.refresh_preview()
+
+    def store_answers(self) -> None:
+        """Copy the fields into the state."""
+        self.state.subdomain_text = self.query_one("#subdomain-input", Input).value
+        self.state.name = self.query_one("#name-input", Input).value
+        self.state.advanced = self.query_one("#advanced-toggle", Checkbox).value
+        self.state.base_url_text = self.query_one("#base-url-input", Input).value
+
+    def validate_step(self) -> None:
+        """Subdomain, name and base URL must be valid; the name must be free."""
+        validate_instance(self.state, set(self.setup_app.store.names()))
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def refresh_preview(self) -> None:
+        """Normalise as the user types: the address, or an inline message, never a crash."""
+        self.store_answers()
+        state = self.state
+        result = self.query_one("#subdomain-result", Static)
+        name_input = self.query_one("#name-input", Input)
+        try:
+            subdomain = state.subdomain()
+        except InputError as error:
+            result.update(error.message if state.subdomain_text.strip() else "")
+            result.set_class(bool(state.subdomain_text.strip()), "invalid")
+            name_input.placeholder = "the subdomain"
+        else:
+            result.update(f"→ {subdomain}: https://{subdomain}.zendesk.com")
+            result.remove_class("invalid")
+            name_input.placeholder = subdomain
+        base_input = self.query_one("#base-url-input", Input)
+        base_result = self.query_one("#base-url-result", Static)
+        base_input.display = state.advanced
+        base_result.display = state.advanced
+        if state.advanced:
+            try:
+                base = state.base_url()
+            except InputError as error:
+                base_result.update(error.message)
+                base_result.add_class("invalid")
+            else:
+                base_result.update(f"→ API and sign-in go to {base}" if base else "Blank: the zendesk.com address.")
+                base_result.remove_class("invalid")
+
+    @on(Input.Submitted)
+    def submit_moves_on(self) -> None:
+        """Enter in any field moves on."""
+        self.action_next_step()

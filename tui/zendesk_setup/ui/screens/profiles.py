@@ -1,0 +1,340 @@
+"""The home screen: saved profiles in a table, with keys to add, edit, test and manage them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from zendesk_setup.core.errors import SetupError
+from zendesk_setup.core.profiles import CheckRecord, Profile, ProfilesDocument, validate_profile_name
+from zendesk_setup.core.wizard import AUTH_LABELS, WizardState
+
+if TYPE_CHECKING:
+    from zendesk_setup.ui.app import ZendeskSetupApp
+
+SHORT_AUTH = {"oauth": "OAuth", "api_token": "API token", "client_credentials": "client creds"}
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """A short relative time such as ``5m ago`` or ``3d ago``."""
+    seconds = max(0, int((now - moment).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60}m ago"
+    if seconds < 86400:
+        return f"{seconds // 3600}h ago"
+    return f"{seconds // 86400}d ago"
+
+
+def check_text(record: CheckRecord | None, now: datetime) -> str:
+    """The last-check cell: ok or failed, and when."""
+    if record is None:
+        return "never checked"
+    return f"{'✓ ok' if record.ok else '✗ failed'} {ago(record.at, now)}"
+
+
+class ProfilesScreen(Screen[None]):
+    """The table of saved profiles; with none yet, the wizard starts at once."""
+
+    AUTO_FOCUS = "#profiles-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_profile", "New", id="new", tooltip="Create a profile with the wizard"),
+        Binding("e", "edit_profile", "Edit", id="edit", tooltip="Open the wizard on this profile"),
+        Binding("t", "test_profile", "Test", id="test", tooltip="Check the credentials with Zendesk now"),
+        Binding("s", "set_default", "Default", id="default", tooltip="Make this the default profile"),
+        Binding("c", "duplicate_profile", "Copy", id="duplicate", tooltip="Duplicate this profile"),
+        Binding("r", "rename_profile", "Rename", id="rename", tooltip="Rename this profile"),
+        Binding("d", "delete_profile", "Delete", id="delete", tooltip="Delete (and optionally revoke)"),
+        Binding("f1", "help", "Help", id="help", tooltip="Explain this screen"),
+    ]
+    HELP = """\
+Your saved Zendesk profiles. Scripts use them with `zendesk-setup token NAME`,
+`zendesk-setup header NAME` or `load_profile("NAME")` from Python; the default is used when no
+name is given.
+
+- **n** new profile, **enter** or **e** edit the highlighted one (the same wizard, pre-filled).
+- **t** test: calls Zendesk now and records the result in the *Last check* column.
+- **s** make default, **c** duplicate (OAuth tokens are not copied), **r** rename.
+- **d** delete the profile and its secrets; for OAuth you may also revoke the token on Zendesk.
+
+Settings live in `profiles.yaml` (never a secret); secrets in the OS keyring.
+Keys: up/down choose, ctrl+q quit.
+"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.document = ProfilesDocument()
+        self.load_error: SetupError | None = None
+
+    @property
+    def setup_app(self) -> ZendeskSetupApp:
+        """The running app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Title, table, status line and footer."""
+        yield Static("zendesk-setup · profiles", id="home-title")
+        table: DataTable[str] = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="home-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the table; with no profiles start the wizard straight away."""
+        table = self.query_one("#profiles-table", DataTable)
+        table.add_column("Name", key="name")
+        table.add_column("Subdomain", key="subdomain")
+        table.add_column("Auth", key="auth")
+        table.add_column("Default", key="default")
+        table.add_column("Last check", key="check")
+        self.reload()
+        if self.load_error is None and not self.document.profiles:
+            self.setup_app.start_wizard(self.setup_app.new_state())
+
+    def reload(self) -> None:
+        """Read profiles.yaml again and redraw the table (a bad file is reported, never overwritten)."""
+        table = self.query_one("#profiles-table", DataTable)
+        current = self.selected_name()
+        try:
+            self.document = self.setup_app.store.load()
+            self.load_error = None
+        except SetupError as error:
+            self.document = ProfilesDocument()
+            self.load_error = error
+        table.clear()
+        now = self.setup_app.now_fn()
+        for name, profile in self.document.profiles.items():
+            table.add_row(
+                name,
+                profile.subdomain,
+                SHORT_AUTH.get(profile.auth, profile.auth),
+                "★ default" if self.document.default == name else "",
+                check_text(profile.checked, now),
+                key=name,
+            )
+        if current in self.document.profiles:
+            table.move_cursor(row=table.get_row_index(current))
+        status = self.query_one("#home-status", Static)
+        if self.load_error is not None:
+            status.update(f"{self.load_error.message} {self.load_error.hint or ''}".strip())
+            status.add_class("invalid")
+        elif not self.document.profiles:
+            status.update("No profiles yet: press n to create one.")
+            status.remove_class("invalid")
+        else:
+            status.update(f"{len(self.document.profiles)} profile(s) in {self.setup_app.store.path}")
+            status.remove_class("invalid")
+        self.refresh_bindings()
+
+    def selected_name(self) -> str | None:
+        """The profile under the cursor."""
+        table = self.query_one("#profiles-table", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return str(key.value) if key.value is not None else None
+
+    def selected_profile(self) -> Profile | None:
+        """The Profile under the cursor."""
+        name = self.selected_name()
+        return self.document.profiles.get(name) if name else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Profile actions need a profile; new needs a readable file."""
+        if action == "new_profile":
+            return self.load_error is None
+        if action in (
+            "edit_profile",
+            "test_profile",
+            "set_default",
+            "duplicate_profile",
+            "rename_profile",
+            "delete_profile",
+        ):
+            return self.selected_profile() is not None
+        return True
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """A status line and a notification (never with a secret)."""
+        self.notify(text, severity="error" if error else "information")
+
+    def action_new_profile(self) -> None:
+        """Start the wizard for a new profile."""
+        self.setup_app.start_wizard(self.setup_app.new_state())
+
+    @on(DataTable.RowSelected, "#profiles-table")
+    def action_edit_profile(self) -> None:
+        """Start the wizard on the highlighted profile."""
+        profile = self.selected_profile()
+        if profile is not None:
+            self.setup_app.start_wizard(WizardState.from_profile(profile))
+
+    @work(thread=True, group="home", exit_on_error=False)
+    def action_test_profile(self) -> None:
+        """Call Zendesk with the saved credentials and record the result."""
+        from zendesk_setup.core.actions import check_record
+        from zendesk_setup.core.secrets import secret_store_for
+        from zendesk_setup.core.session import Session
+
+        profile = self.app.call_from_thread(self.selected_profile)
+        if profile is None:
+            return
+        app = self.setup_app
+        app.call_from_thread(self.notify, f"Testing '{profile.name}'…")
+        try:
+            session = Session(profile, secret_store_for(profile.storage, app.config_dir), app.config_dir)
+            identity = session.check()
+            record = check_record(identity)
+            text, bad = f"'{profile.name}' works: {identity.describe()}.", False
+        except SetupError as error:
+            record = check_record(error=error)
+            text, bad = f"'{profile.name}' failed: {error.message} {error.hint or ''}".strip(), True
+        try:
+            app.store.record_check(profile.name, record)
+        except SetupError as error:
+            text += f" (The result could not be recorded: {error.message})"
+        app.call_from_thread(self.reload)
+        app.call_from_thread(self.say, text, error=bad)
+
+    @work(thread=True, group="home", exit_on_error=False)
+    def run_action(self, label: str, action: object, *args: object) -> None:
+        """Run one store action in a thread (the keyring may block) and report it."""
+        try:
+            message = action(*args)  # type: ignore[operator]
+        except SetupError as error:
+            self.app.call_from_thread(
+                self.say, f"{label} failed: {error.message} {error.hint or ''}".strip(), error=True
+            )
+        else:
+            self.app.call_from_thread(self.reload)
+            self.app.call_from_thread(self.say, str(message))
+
+    def action_set_default(self) -> None:
+        """Make the highlighted profile the default."""
+        name = self.selected_name()
+        if name:
+            store = self.setup_app.store
+
+            def make_default() -> str:
+                store.set_default(name)
+                return f"'{name}' is now the default profile."
+
+            self.run_action("Setting the default", make_default)
+
+    def action_duplicate_profile(self) -> None:
+        """Ask for a name and copy the profile (OAuth tokens are not copied)."""
+        from zendesk_setup.core.actions import duplicate_profile, unique_name
+        from zendesk_setup.ui.screens.confirm import PromptModal
+
+        name = self.selected_name()
+        if not name:
+            return
+        store = self.setup_app.store
+
+        def copy(new_name: str | None) -> None:
+            if not new_name:
+                return
+
+            def duplicate() -> str:
+                copy = duplicate_profile(store, name, new_name)
+                note = " Sign in again with e: OAuth tokens are not copied." if copy.auth == "oauth" else ""
+                return f"Copied '{name}' to '{new_name}'.{note}"
+
+            self.run_action("Duplicating", duplicate)
+
+        self.app.push_screen(
+            PromptModal(f"Name for the copy of '{name}':", unique_name(store, f"{name}-copy"), check=self.free_name),
+            copy,
+        )
+
+    def free_name(self, name: str) -> None:
+        """Raise InputError unless ``name`` is valid and unused."""
+        from zendesk_setup.core.errors import InputError
+
+        validate_profile_name(name)
+        if name in self.document.profiles:
+            raise InputError(f"A profile named '{name}' already exists.")
+
+    def action_rename_profile(self) -> None:
+        """Ask for a new name and rename the profile and its secret entry."""
+        from zendesk_setup.core.actions import rename_profile
+        from zendesk_setup.ui.screens.confirm import PromptModal
+
+        name = self.selected_name()
+        if not name:
+            return
+        store = self.setup_app.store
+
+        def renamed(new_name: str | None) -> None:
+            if not new_name or new_name == name:
+                return
+
+            def rename() -> str:
+                rename_profile(store, name, new_name)
+                return f"Renamed '{name}' to '{new_name}'."
+
+            self.run_action("Renaming", rename)
+
+        self.app.push_screen(PromptModal(f"New name for '{name}':", name, check=self.free_name), renamed)
+
+    def action_delete_profile(self) -> None:
+        """Confirm, optionally revoke the OAuth token, then delete the profile and its secrets."""
+        from zendesk_setup.ui.screens.confirm import DeleteModal
+
+        profile = self.selected_profile()
+        if profile is None:
+            return
+        app = self.setup_app
+
+        def delete(choice: str | None) -> None:
+            if choice is None:
+                self.notify("Nothing was deleted.")
+                return
+
+            def remove() -> str:
+                from zendesk_setup.core.actions import remove_profile
+
+                note = ""
+                if choice == "revoke":
+                    note = revoke(profile, app)
+                remove_profile(app.store, profile.name)
+                return f"Deleted '{profile.name}' and its secrets.{note}"
+
+            self.run_action("Deleting", remove)
+
+        self.app.push_screen(DeleteModal(profile.name, can_revoke=profile.auth != "api_token"), delete)
+
+    def action_help(self) -> None:
+        """Open the help for this screen."""
+        from zendesk_setup.ui.screens.help import HelpModal
+
+        self.app.push_screen(HelpModal("Profiles", self.HELP))
+
+
+def revoke(profile: Profile, app: ZendeskSetupApp) -> str:
+    """Revoke the profile's OAuth token on Zendesk; returns a note for the message (failure is reported)."""
+    from zendesk_setup.core import oauth
+    from zendesk_setup.core.secrets import secret_store_for
+    from zendesk_setup.core.session import Session
+
+    try:
+        session = Session(profile, secret_store_for(profile.storage, app.config_dir), app.config_dir)
+        access_token = session.token()
+        with session.http() as http:
+            oauth.revoke_token(http, profile.api_base_url, access_token)
+    except SetupError as error:
+        return f" Revoking the token failed ({error.message}); revoke it in Admin Center."
+    return " The OAuth token was revoked on Zendesk."
+
+
+__all__ = ["AUTH_LABELS", "ProfilesScreen", "ago", "check_text"]

@@ -1,0 +1,306 @@
+"""Step 6: check the credentials with Zendesk, show who they belong to, show the change, and save."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import LoadingIndicator, Static
+
+from zendesk_setup.core.errors import KeyringError, SetupError
+from zendesk_setup.core.wizard import (
+    AUTH_LABELS,
+    STEP_REVIEW,
+    CheckResult,
+    SaveResult,
+    can_save_unchecked,
+    check_state,
+    profile_yaml_diff,
+    save_state,
+    step_for_field,
+)
+from zendesk_setup.ui.messages import DONE, GoTo
+from zendesk_setup.ui.screens.base import WizardScreen
+
+CHECKING, CHECKED, FAILED, SAVING, SAVED = "checking", "checked", "failed", "saving", "saved"
+
+
+class ReviewScreen(WizardScreen):
+    """Calls Zendesk in a worker, then offers save, fix, retry or (when offline) save without checking."""
+
+    STEP = STEP_REVIEW
+    AUTO_FOCUS = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,ctrl+s", "save", "Save", id="save", tooltip="Save the profile and its secrets"),
+        Binding("enter", "finish", "Finish", id="finish", tooltip="Close the wizard"),
+        Binding("enter,f", "fix", "Fix field", id="fix", tooltip="Go back to the field at fault"),
+        Binding("enter,r", "recheck", "Check again", id="recheck", tooltip="Call Zendesk again"),
+        Binding("w", "save_unchecked", "Save unchecked", id="save-unchecked", tooltip="Save without a check"),
+        Binding("i", "insecure_storage", "Store in file", id="insecure", tooltip="Keep secrets in a 0600 file"),
+    ]
+    HELP = """\
+zendesk-setup calls `/api/v2/users/me.json` with the new credentials and shows who they belong to.
+For OAuth it also compares the scopes Zendesk granted with the ones you asked for: Zendesk issues
+tokens for scopes it does not know, and calls then fail with 403.
+
+- **enter** or **ctrl+s** saves: the profile to `profiles.yaml` (never a secret) and the secrets to
+  the OS keyring. When editing, the change to the YAML is shown first.
+- When the check fails, the message says what is wrong; **f** goes back to the field at fault and
+  **r** checks again.
+- Offline (network, DNS, timeout, server errors) **w** saves without checking.
+- With no usable keyring, **i** keeps the secrets in a plain-text 0600 file instead (insecure).
+
+Escape goes back a step; after saving, enter finishes.
+"""
+
+    phase: reactive[str] = reactive(CHECKING)
+    """Where the screen is: checking, checked, failed, saving or saved."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.check: CheckResult | None = None
+        self.error: SetupError | None = None
+        self.saved: SaveResult | None = None
+
+    def compose_body(self) -> ComposeResult:
+        """Summary, status, identity, scopes, change preview and save result."""
+        yield Static(self.summary(), id="review-summary")
+        yield LoadingIndicator(id="review-loading")
+        yield Static("", id="review-progress")
+        yield Static("", id="review-status")
+        yield Static("", id="review-scopes")
+        yield Static("", id="review-diff")
+        yield Static("", id="review-saved")
+
+    def summary(self) -> Content:
+        """What is about to be saved, in one or two lines."""
+        state = self.state
+        try:
+            address = state.api_base_url()
+            name = state.profile_name()
+        except SetupError:
+            address, name = "?", "?"
+        parts = [AUTH_LABELS.get(state.auth, state.auth), address]
+        parts.append(state.email if state.auth == "api_token" else f"client {state.client_id}")
+        return Content.from_markup("Profile [b]$name[/b] · $rest", name=name, rest=" · ".join(parts))
+
+    def on_mount(self) -> None:
+        """Start the check."""
+        self.run_check()
+
+    def watch_phase(self, phase: str) -> None:
+        """Show the spinner while busy and refresh which keys apply."""
+        busy = phase in (CHECKING, SAVING)
+        self.query_one("#review-loading").display = busy
+        self.query_one("#review-progress").display = busy
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only the keys that make sense in the current phase."""
+        phase = self.phase
+        can_fix = self.error is not None and step_for_field(self.error.field) is not None
+        if action == "save":
+            return phase == CHECKED
+        if action == "finish":
+            return phase == SAVED
+        if action == "fix":
+            return phase == FAILED and can_fix
+        if action == "recheck":
+            return phase == FAILED
+        if action == "save_unchecked":
+            return phase == FAILED and self.error is not None and can_save_unchecked(self.error)
+        if action == "insecure_storage":
+            return phase == FAILED and isinstance(self.error, KeyringError) and self.state.storage != "file"
+        if action == "back":
+            return phase != SAVED and phase != SAVING
+        return action != "next_step"
+
+    @work(thread=True, exclusive=True, group="verify", exit_on_error=False)
+    def run_check(self) -> None:
+        """Call Zendesk with the answers (a thread: the core is synchronous)."""
+        app = self.app
+        app.call_from_thread(self.set_phase, CHECKING, "Checking the credentials with Zendesk…")
+        try:
+            result = check_state(self.state, self.setup_app.config_dir)
+        except SetupError as error:
+            app.call_from_thread(self.show_check_failed, error)
+        except Exception as error:  # a bug must not kill the wizard or show a traceback
+            app.call_from_thread(
+                self.show_check_failed, SetupError(f"The check failed unexpectedly ({type(error).__name__}).")
+            )
+        else:
+            app.call_from_thread(self.show_check_ok, result)
+
+    def set_phase(self, phase: str, progress: str) -> None:
+        """Change phase and the progress line."""
+        self.phase = phase
+        self.query_one("#review-progress", Static).update(progress)
+
+    def show_check_ok(self, result: CheckResult) -> None:
+        """Who the credentials belong to, scopes compared, and the change when editing."""
+        self.check = result
+        self.error = None
+        who = result.identity
+        line = self.query_one("#review-status", Static)
+        line.update(
+            Content.from_markup(
+                "[b]✓ Signed in as $name[/b] <$email>, role $role, on $account",
+                name=who.name,
+                email=who.email or "no email",
+                role=who.role or "unknown",
+                account=who.account_url,
+            )
+        )
+        line.add_class("ok")
+        self.show_scopes(result)
+        self.show_diff()
+        self.phase = CHECKED
+        self.query_one("#review-saved", Static).update("Press enter to save.")
+        self.query_one("#review-status", Static).remove_class("invalid")
+
+    def show_scopes(self, result: CheckResult) -> None:
+        """Requested next to granted scopes for OAuth profiles."""
+        box = self.query_one("#review-scopes", Static)
+        if self.state.auth == "api_token":
+            box.update("")
+            return
+        requested = " ".join(result.requested)
+        granted = " ".join(result.granted) if result.granted is not None else "(Zendesk did not say)"
+        text = Content.from_markup("Requested: $r\nGranted:   $g", r=requested, g=granted)
+        if result.missing:
+            text = text + Content.from_markup(
+                "\n[$error]Not granted: $m — calls needing them will fail with 403.[/]", m=" ".join(result.missing)
+            )
+        box.update(text)
+
+    def show_diff(self) -> None:
+        """The YAML change of an edit, coloured like a diff."""
+        box = self.query_one("#review-diff", Static)
+        if not self.state.editing:
+            box.update("")
+            return
+        try:
+            diff = profile_yaml_diff(self.state.original, self.state.to_profile())
+        except SetupError:
+            diff = ""
+        if not diff:
+            box.update("profiles.yaml: no change to the settings.")
+            return
+        lines = [Content("Change to profiles.yaml:")]
+        for line in diff.splitlines():
+            if line.startswith("@@"):
+                continue
+            style = "$success" if line.startswith("+") else "$error" if line.startswith("-") else ""
+            lines.append(Content.styled(line, style) if style else Content(line))
+        box.update(Content("\n").join(lines))
+
+    def show_check_failed(self, error: SetupError) -> None:
+        """Explain the failure with its likely fix, and say which keys help."""
+        self.error = error
+        self.check = None
+        line = self.query_one("#review-status", Static)
+        keys = []
+        if step_for_field(error.field):
+            keys.append("f: fix the field")
+        keys.append("r: check again")
+        if can_save_unchecked(error):
+            keys.append("w: save without checking")
+        if isinstance(error, KeyringError):
+            keys.append("i: store secrets in a 0600 file instead (insecure)")
+        line.update(
+            Content.from_markup(
+                "[b]✗ $title[/b]: $message\n$hint\n[dim]$keys[/dim]",
+                title=error.title,
+                message=error.message,
+                hint=error.hint or "",
+                keys=" · ".join(keys),
+            )
+        )
+        line.add_class("invalid")
+        self.query_one("#review-scopes", Static).update("")
+        self.show_diff()
+        self.phase = FAILED
+
+    def action_finish(self) -> None:
+        """Close the wizard once saved."""
+        if self.phase == SAVED:
+            self.dismiss(DONE)
+
+    def action_save(self) -> None:
+        """Save with the check result."""
+        if self.phase == CHECKED:
+            self.run_save(self.check)
+
+    def action_save_unchecked(self) -> None:
+        """Save without a check (offline)."""
+        if self.phase == FAILED:
+            self.run_save(None)
+
+    def action_recheck(self) -> None:
+        """Call Zendesk again."""
+        self.run_check()
+
+    def action_fix(self) -> None:
+        """Go back to the step of the field at fault."""
+        step = step_for_field(self.error.field if self.error else None)
+        if step:
+            self.dismiss(GoTo(step, self.error.field if self.error else None))
+
+    def action_insecure_storage(self) -> None:
+        """After a keyring failure, offer the plain-text file with a warning."""
+        from zendesk_setup.ui.screens.confirm import ConfirmModal
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self.state.storage = "file"
+                self.run_save(self.check)
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Store this profile's secrets in a plain-text file (secrets.yaml, mode 0600) beside "
+                "profiles.yaml? Anyone who can read your files can use them.",
+                yes="Use the file",
+                no="Cancel",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def run_save(self, check: CheckResult | None) -> None:
+        """Write the secrets and the profile (a thread: the keyring may block)."""
+        app = self.app
+        app.call_from_thread(self.set_phase, SAVING, "Saving…")
+        try:
+            saved = save_state(self.state, self.setup_app.config_dir, check)
+        except SetupError as error:
+            app.call_from_thread(self.show_check_failed, error)
+        except Exception as error:
+            app.call_from_thread(
+                self.show_check_failed, SetupError(f"Saving failed unexpectedly ({type(error).__name__}).")
+            )
+        else:
+            app.call_from_thread(self.show_saved, saved, check is not None)
+
+    def show_saved(self, saved: SaveResult, checked: bool) -> None:
+        """Where the profile and the secrets went."""
+        self.saved = saved
+        self.setup_app.unsaved = False
+        self.phase = SAVED
+        if not checked:
+            status = self.query_one("#review-status", Static)
+            status.update("Saved without a check: run `zendesk-setup test` when you are online.")
+            status.remove_class("invalid")
+        self.query_one("#review-saved", Static).update(
+            Content.from_markup(
+                "[b]Saved[/b] profile '$name'$default.\nSettings: $path\nSecrets:  $where\n"
+                "Scripts: zendesk-setup token $name · press enter to finish.",
+                name=saved.profile.name,
+                default=" (the default)" if saved.is_default else "",
+                path=str(saved.profiles_path),
+                where=saved.secrets_where,
+            )
+        )

@@ -1,0 +1,174 @@
+"""Step 4: the scope checklist, grouped, filtered as you type, with the seed's presets."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from zendesk_setup.core.scopes import load_catalogue, scope_string
+from zendesk_setup.core.wizard import STEP_SCOPES, validate_scope_choice
+from zendesk_setup.ui.screens.base import WizardScreen
+
+GROUP_PREFIX = "group:"
+
+
+class ScopeList(SelectionList[str]):
+    """The checklist: space toggles; enter moves on instead of toggling."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.next_step", "Next", show=False, id="scopes-enter", tooltip="Go on"),
+    ]
+
+
+class ScopesScreen(WizardScreen):
+    """Every Zendesk scope from the package's data file; the resulting scope string is shown live."""
+
+    STEP = STEP_SCOPES
+    AUTO_FOCUS = "#scope-filter"
+    FIELD_IDS: ClassVar[dict[str, str]] = {"scopes": "scope-list"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "preset('user-list')", "User list", id="preset-user-list", tooltip="Only users:read"),
+        Binding("f3", "preset('saas-user-roles')", "SaaS roles", id="preset-saas", tooltip="Only read"),
+        Binding("f4", "preset('api-presets')", "API", id="preset-api", tooltip="read write"),
+        Binding("f5", "clear_scopes", "Clear", id="clear-scopes", tooltip="Untick every scope"),
+    ]
+    HELP = """\
+Tick the scopes the token may use; Zendesk shows them on the consent page.
+
+- Type in the filter to narrow the list; down moves into the list; **space** ticks or unticks.
+- Presets (from the integration guide): **f2** "User list" = `users:read`, **f3** "SaaS user roles" =
+  `read`, **f4** "API presets" = `read write`. **f5** clears.
+- `read` covers every GET endpoint and `write` every change; `resource:read`/`resource:write` limit a
+  token to one resource. Some endpoints need the global scopes.
+- Zendesk issues tokens even for scopes it does not know, which then fail with 403: the check step
+  compares what was granted with what you asked for.
+
+Keys: enter or ctrl+n next, escape back.
+"""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.catalogue = load_catalogue()
+        self.chosen: list[str] = list(self.state.scopes)
+        self._rebuilding = False
+
+    def compose_body(self) -> ComposeResult:
+        """Filter, checklist, presets line and the live scope string."""
+        yield Input(placeholder="Type to filter scopes (e.g. users)", id="scope-filter")
+        yield ScopeList(id="scope-list")
+        yield Static(
+            "Presets: f2 User list (users:read) · f3 SaaS user roles (read) · f4 API presets (read write)",
+            id="scope-presets",
+            classes="hint",
+        )
+        yield Static("", id="scope-string")
+
+    def on_mount(self) -> None:
+        """Fill the list with the saved or chosen scopes ticked."""
+        self.rebuild("")
+        self.show_scope_string()
+
+    def rebuild(self, text: str) -> None:
+        """Show the groups and scopes matching ``text``, keeping ticks of hidden ones."""
+        needle = text.strip().lower()
+        scope_list = self.query_one("#scope-list", ScopeList)
+        items: list[Selection[str]] = []
+        for group in self.catalogue.groups:
+            entries = [
+                e
+                for e in group.entries
+                if not needle or needle in e.scope or needle in e.help.lower() or needle in group.title.lower()
+            ]
+            if not entries:
+                continue
+            items.append(
+                Selection(
+                    Content.from_markup("[b]$title[/b]", title=group.title),
+                    GROUP_PREFIX + group.title,
+                    False,
+                    disabled=True,
+                )
+            )
+            for entry in entries:
+                prompt = Content.from_markup("$scope [dim]$help[/dim]", scope=entry.scope.ljust(22), help=entry.help)
+                items.append(Selection(prompt, entry.scope, entry.scope in self.chosen))
+        self._rebuilding = True
+        scope_list.clear_options()
+        scope_list.add_options(items)
+        self._rebuilding = False
+        if not items:
+            scope_list.add_option(Selection("No scope matches the filter", GROUP_PREFIX + "none", False, disabled=True))
+
+    def visible_scopes(self) -> set[str]:
+        """Scope values currently in the list."""
+        scope_list = self.query_one("#scope-list", ScopeList)
+        values = {scope_list.get_option_at_index(i).value for i in range(scope_list.option_count)}
+        return {v for v in values if not v.startswith(GROUP_PREFIX)}
+
+    @on(SelectionList.SelectedChanged, "#scope-list")
+    def ticks_changed(self) -> None:
+        """Keep the chosen scopes in catalogue order and refresh the scope string."""
+        if self._rebuilding:
+            return
+        scope_list = self.query_one("#scope-list", ScopeList)
+        visible = self.visible_scopes()
+        selected = set(scope_list.selected)
+        kept = {s for s in self.chosen if s not in visible} | selected
+        self.set_chosen(kept)
+
+    def set_chosen(self, scopes: set[str]) -> None:
+        """Store the chosen scopes in catalogue order (unknown saved ones at the end)."""
+        order = self.catalogue.all_scopes()
+        known = [s for s in order if s in scopes]
+        unknown = [s for s in self.chosen if s in scopes and s not in order]
+        self.chosen = known + unknown
+        self.show_scope_string()
+
+    def show_scope_string(self) -> None:
+        """The space-separated string Zendesk will receive."""
+        line = self.query_one("#scope-string", Static)
+        if self.chosen:
+            line.update(Content.from_markup("Scope string: [b]$s[/b]", s=scope_string(self.chosen)))
+            line.remove_class("invalid")
+        else:
+            line.update("Scope string: (nothing ticked yet)")
+
+    @on(Input.Changed, "#scope-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        """Narrow the list as the user types."""
+        self.rebuild(event.value)
+
+    @on(Input.Submitted, "#scope-filter")
+    def submit_moves_on(self) -> None:
+        """Enter in the filter moves on."""
+        self.action_next_step()
+
+    def action_preset(self, preset_id: str) -> None:
+        """Replace the ticks with a preset's scopes."""
+        for preset in self.catalogue.presets:
+            if preset.id == preset_id:
+                self.chosen = []
+                self.set_chosen(set(preset.scopes))
+                self.rebuild(self.query_one("#scope-filter", Input).value)
+                self.notify(f"{preset.title}: {scope_string(preset.scopes)}", title="Preset")
+                return
+
+    def action_clear_scopes(self) -> None:
+        """Untick everything."""
+        self.chosen = []
+        self.rebuild(self.query_one("#scope-filter", Input).value)
+        self.show_scope_string()
+
+    def store_answers(self) -> None:
+        """Keep the chosen scopes."""
+        self.state.scopes = list(self.chosen)
+
+    def validate_step(self) -> None:
+        """At least one known scope."""
+        self.state.scopes = validate_scope_choice(self.chosen)

@@ -1,0 +1,3 @@
+"""Reusable widgets of the wizard."""
+
+from __future__ import annotations

@@ -1,0 +1,113 @@
+"""Import hygiene: the CLI and the core never import Textual; script-facing commands skip httpx too."""
+
+from __future__ import annotations
+
+import json
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.conftest import API_TOKEN, EMAIL, REPO
+
+from zendesk_setup.core.actions import save_profile
+from zendesk_setup.core.profiles import Profile, ProfileStore
+
+CORE_DIR = REPO / "tui" / "zendesk_setup" / "core"
+CORE_MODULES = sorted(f"zendesk_setup.core.{info.name}" for info in pkgutil.iter_modules([str(CORE_DIR)]))
+UI_LIBRARIES = ("textual", "rich")
+
+DRIVER = """
+import json, sys
+out, argv = sys.argv[1], sys.argv[2:]
+if argv[0] == "--import":
+    import importlib
+    for name in argv[1:]:
+        importlib.import_module(name)
+    code = 0
+else:
+    from zendesk_setup.cli import main
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+with open(out, "w") as handle:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
+"""
+
+
+def loaded_modules(tmp_path: Path, *argv: str) -> tuple[int, set[str]]:
+    """Run the driver in a fresh interpreter; return its exit code and the top-level modules it loaded."""
+    out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "tui"), str(REPO)])
+    proc = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(out), *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    result = json.loads(out.read_text())
+    return result["code"], {name.split(".")[0] for name in result["modules"]}
+
+
+def test_the_core_module_list_is_complete() -> None:
+    assert {"zendesk_setup.core.profiles", "zendesk_setup.core.secrets", "zendesk_setup.core.zendesk"} <= set(
+        CORE_MODULES
+    )
+
+
+@pytest.mark.parametrize("module", ["zendesk_setup", "zendesk_setup.cli", *CORE_MODULES])
+def test_module_imports_without_textual(tmp_path: Path, module: str) -> None:
+    code, modules = loaded_modules(tmp_path, "--import", module)
+    assert code == 0
+    assert not modules & set(UI_LIBRARIES), f"{module} pulls in {sorted(modules & set(UI_LIBRARIES))}"
+
+
+def test_cli_import_leaves_httpx_and_keyring_out(tmp_path: Path) -> None:
+    _, modules = loaded_modules(tmp_path, "--import", "zendesk_setup.cli")
+    assert not modules & {"textual", "rich", "httpx", "keyring"}
+
+
+@pytest.fixture
+def api_token_profile(config_dir: Path) -> None:
+    """A saved api_token profile with its token in the (plaintext test) keyring."""
+    profile = Profile(name="acme", subdomain="acme", auth="api_token", email=EMAIL, base_url="http://127.0.0.1:9")
+    save_profile(ProfileStore(config_dir), profile, {"api_token": API_TOKEN})
+
+
+@pytest.mark.usefixtures("api_token_profile")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--version"],
+        ["list"],
+        ["list", "--json"],
+        ["show"],
+        ["show", "acme", "--json"],
+        ["token"],
+        ["header", "acme"],
+        ["env"],
+        ["env", "--format", "json"],
+        ["env", "--format", "dotenv"],
+    ],
+    ids=" ".join,
+)
+def test_script_commands_import_neither_textual_nor_httpx(tmp_path: Path, argv: list[str]) -> None:
+    code, modules = loaded_modules(tmp_path, *argv)
+    assert code == 0
+    assert "textual" not in modules
+    assert "httpx" not in modules
+
+
+@pytest.mark.usefixtures("api_token_profile")
+def test_the_check_is_seen_to_import_httpx(tmp_path: Path) -> None:
+    code, modules = loaded_modules(tmp_path, "test")
+    assert code == 1
+    assert "httpx" in modules
+    assert "textual" not in modules

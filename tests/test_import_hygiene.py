@@ -95,6 +95,9 @@ def api_token_profile(config_dir: Path) -> None:
         ["env"],
         ["env", "--format", "json"],
         ["env", "--format", "dotenv"],
+        ["default", "acme"],
+        ["rename", "acme", "renamed"],
+        ["remove", "acme", "--yes"],
     ],
     ids=" ".join,
 )

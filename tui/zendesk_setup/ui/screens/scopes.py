@@ -104,6 +104,9 @@ Keys: enter or ctrl+n next, escape back.
         self._rebuilding = False
         if not items:
             scope_list.add_option(Selection("No scope matches the filter", GROUP_PREFIX + "none", False, disabled=True))
+            return
+        first = next((i for i, item in enumerate(items) if not item.disabled), None)
+        scope_list.highlighted = first
 
     def visible_scopes(self) -> set[str]:
         """Scope values currently in the list."""

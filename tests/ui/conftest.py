@@ -1,0 +1,92 @@
+"""Fixtures for the Pilot tests: the real app from make_app, a scripted browser, and keyring readers."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import REPO
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from zendesk_setup.ui.app import ZendeskSetupApp, make_app
+
+TODAY = date(2026, 11, 25)
+CLIENT_SECRET = "s3cret-client-0123456789abcdef"
+
+
+def free_port() -> int:
+    """A loopback port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stored_secrets(name: str) -> dict[str, Any] | None:
+    """The JSON fields of a profile's keyring entry (plaintext test backend), or None."""
+    import keyring
+
+    raw = keyring.get_password("zendesk-setup", name)
+    return json.loads(raw) if raw is not None else None
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
+    """Let workers finish and the screens they switch to start their own workers, several times over."""
+    for _ in range(rounds):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$BROWSER set to the scripted browser (it presses Allow); returns its log file."""
+    log = tmp_path / "browser.log"
+    monkeypatch.setenv("BROWSER", f"{sys.executable} {REPO / 'tests' / 'scripted_browser.py'} %s")
+    monkeypatch.setenv("SCRIPTED_BROWSER_LOG", str(log))
+    monkeypatch.setenv("SCRIPTED_BROWSER_FOREGROUND", "1")
+    return log
+
+
+@pytest.fixture
+def app_factory(config_dir: Path, fake: Any) -> Callable[..., ZendeskSetupApp]:
+    """Build the real app against the fake Zendesk, with a fixed date and a free redirect port."""
+
+    def build(mode: str = "home", name: str | None = None, **options: Any) -> ZendeskSetupApp:
+        options.setdefault("today", TODAY)
+        options.setdefault("base_url", fake.url)
+        options.setdefault("redirect_port", free_port())
+        return make_app(config_dir, mode, name, **options)
+
+    return build
+
+
+def screen_text(app: ZendeskSetupApp) -> str:
+    """The screenshot SVG with entities decoded, so plain text can be searched."""
+    import html
+
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
+def assert_no_secret(app: ZendeskSetupApp, *secrets: str) -> None:
+    """The secrets appear neither on screen nor in profiles.yaml."""
+    screen_text_now = screen_text(app)
+    assert "Quit" in screen_text_now
+    for secret in secrets:
+        assert secret not in screen_text_now
+    yaml_path = app.config_dir / "profiles.yaml"
+    if yaml_path.exists():
+        text = yaml_path.read_text()
+        for secret in secrets:
+            assert secret not in text
+
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")

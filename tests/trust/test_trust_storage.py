@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import API_TOKEN, EMAIL, REPO
+from tests.trust.conftest import run_cli
 
-from zendesk_setup import cli as cli_module
 from zendesk_setup.core import actions, atomic, locking
 from zendesk_setup.core.errors import ConfigFileError, KeyringError, StorageError
 from zendesk_setup.core.profiles import Profile, ProfileStore, parse_profiles
@@ -46,18 +46,6 @@ def state(store: ProfileStore) -> tuple[list[str], str | None]:
     """Profile names in order and the default, read back through the real parser."""
     document = store.load()
     return list(document.profiles), document.default
-
-
-def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> tuple[int, str, str]:
-    """``zendesk_setup.cli.main`` in this process (fast enough for big tables); returns code, stdout, stderr."""
-    old_stdin = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = cli_module.main(argv)
-    finally:
-        sys.stdin = old_stdin
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def add_argv(name: str, *extra: str) -> list[str]:

@@ -53,12 +53,17 @@ def new_http_client(base_url: str = "", timeout: float = DEFAULT_TIMEOUT) -> htt
     )
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line with control characters removed: a server's words must never drive the terminal."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 def error_text(response: httpx.Response) -> str | None:
     """The human part of a Zendesk error body, whatever its shape (string, object or plain text)."""
     try:
         body = response.json()
     except ValueError:
-        text = response.text.strip()
+        text = one_line(response.text)
         return text[:200] or None
     if not isinstance(body, dict):
         return None
@@ -67,7 +72,8 @@ def error_text(response: httpx.Response) -> str | None:
     if isinstance(error, dict):
         description = error.get("message") or error.get("title") or description
         error = error.get("title")
-    parts = [str(p) for p in (error, description) if p]
+    parts = [one_line(str(p)) for p in (error, description) if p]
+    parts = [p for p in parts if p]
     if not parts:
         return None
     if len(parts) == 2 and parts[1].startswith(parts[0]):

@@ -50,7 +50,7 @@ def save_profile(
             field="name",
         )
     old_store = secrets
-    if replaces and replaces in document.profiles:
+    if replaces and replaces in document.profiles and document.profiles[replaces].storage != profile.storage:
         old_store = secret_store_for(document.profiles[replaces].storage, store.config_dir)
     previous_new = secrets.get(profile.name)
     fields = secret_fields

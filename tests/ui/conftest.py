@@ -38,6 +38,16 @@ def stored_secrets(name: str) -> dict[str, Any] | None:
     return json.loads(raw) if raw is not None else None
 
 
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """Paste ``text`` into the focused widget, as a terminal's bracketed paste does (faster than keys)."""
+    from textual import events
+
+    focused = pilot.app.focused
+    assert focused is not None, "nothing has the focus to paste into"
+    focused.post_message(events.Paste(text))
+    await pilot.pause()
+
+
 async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
     """Let workers finish and the screens they switch to start their own workers, several times over."""
     for _ in range(rounds):
@@ -74,6 +84,49 @@ def screen_text(app: ZendeskSetupApp) -> str:
     import html
 
     return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
+def save_api_token_profile(config_dir: Path, fake: Any, name: str = "acme") -> None:
+    """A saved API-token profile pointing at the fake, made through the core."""
+    from tests.conftest import API_TOKEN, EMAIL
+
+    from zendesk_setup.core.actions import save_profile
+    from zendesk_setup.core.profiles import Profile, ProfileStore
+
+    profile = Profile(name=name, subdomain="acme", auth="api_token", email=EMAIL, base_url=fake.url)
+    save_profile(ProfileStore(config_dir), profile, {"api_token": API_TOKEN})
+
+
+def save_oauth_profile(
+    config_dir: Path, fake: Any, name: str = "acme", scopes: tuple[str, ...] = ("read", "users:write")
+) -> dict[str, Any]:
+    """A saved OAuth profile with real tokens from the fake (consent played over HTTP); returns its secrets."""
+    from zendesk_setup.core import flows
+    from zendesk_setup.core.profiles import Profile, ProfileStore
+
+    if "acme_cli" not in fake.clients:
+        fake.add_client("acme_cli")
+    profile = Profile(
+        name=name,
+        subdomain="acme",
+        auth="oauth",
+        client_id="acme_cli",
+        client_kind="public",
+        scopes=scopes,
+        redirect_port=free_port(),
+        base_url=fake.url,
+    )
+    consent = flows.begin_consent(profile)
+    try:
+        code = consent.code_from_paste(fake.consent(consent.url, "allow"))
+    finally:
+        consent.close()
+    tokens = consent.exchange(code, None)
+    store = ProfileStore(config_dir)
+    flows.finish_oauth_profile(store, profile, tokens, None, secrets=flows.secret_store(profile, config_dir))
+    fields = stored_secrets(name)
+    assert fields is not None
+    return fields
 
 
 def assert_no_secret(app: ZendeskSetupApp, *secrets: str) -> None:

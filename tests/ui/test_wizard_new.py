@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 from tests.conftest import API_TOKEN, EMAIL
-from tests.ui.conftest import CLIENT_SECRET, assert_no_secret, screen_text, settle, stored_secrets
+from tests.ui.conftest import CLIENT_SECRET, assert_no_secret, paste, screen_text, settle, stored_secrets
 from textual.widgets import Input, Static
 
 from zendesk_setup.ui.screens.consent import ConsentScreen
@@ -27,12 +27,14 @@ async def test_new_api_token_profile_is_checked_and_saved(app_factory, config_di
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "enter")
         assert isinstance(app.screen, InstanceScreen)
-        await pilot.press(*"https://acme.zendesk.com/agent/tickets/1")
+        await paste(pilot, "https://acme.zendesk.com/agent/tickets/1")
         assert "https://acme.zendesk.com" in str(app.screen.query_one("#subdomain-result", Static).render())
         await pilot.press("enter")
         assert isinstance(app.screen, CredentialsScreen)
         assert app.focused is app.screen.query_one("#email-input")
-        await pilot.press(*EMAIL, "down", *API_TOKEN)
+        await paste(pilot, EMAIL)
+        await pilot.press("down")
+        await paste(pilot, API_TOKEN)
         assert_no_secret(app, API_TOKEN)
         await pilot.press("enter")
         await settle(pilot)
@@ -98,7 +100,8 @@ async def test_confidential_oauth_client_secret_goes_to_the_keyring_only(
         assert not secret_input.display
         await pilot.press("down", "right", "space")
         assert secret_input.display
-        await pilot.press("tab", *CLIENT_SECRET)  # the radio set keeps up/down for itself
+        await pilot.press("tab")  # the radio set keeps up/down for itself
+        await paste(pilot, CLIENT_SECRET)
         assert app.focused is secret_input
         assert_no_secret(app, CLIENT_SECRET)
         await pilot.press("ctrl+n", "f4", "enter")
@@ -148,7 +151,10 @@ async def test_new_client_credentials_profile(app_factory, config_dir: Path, fak
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "down", "enter", *"acme", "down", *"acme-ci", "enter")
-        await pilot.press(*"acme_ci", "down", *CLIENT_SECRET, "enter")
+        await paste(pilot, "acme_ci")
+        await pilot.press("down")
+        await paste(pilot, CLIENT_SECRET)
+        await pilot.press("enter")
         assert isinstance(app.screen, ScopesScreen)
         await pilot.press("f3", "enter")
         await settle(pilot)

@@ -131,6 +131,7 @@ Keys: enter or ctrl+n next, escape back.
         known = [s for s in order if s in scopes]
         unknown = [s for s in self.chosen if s in scopes and s not in order]
         self.chosen = known + unknown
+        self.state.scopes = list(self.chosen)
         self.show_scope_string()
 
     def show_scope_string(self) -> None:
@@ -165,6 +166,7 @@ Keys: enter or ctrl+n next, escape back.
     def action_clear_scopes(self) -> None:
         """Untick everything."""
         self.chosen = []
+        self.state.scopes = []
         self.rebuild(self.query_one("#scope-filter", Input).value)
         self.show_scope_string()
 

@@ -1,0 +1,144 @@
+"""Pilot tests: re-editing saved profiles (pre-filled, secrets kept, consent only when needed, cancel)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from tests.conftest import API_TOKEN
+from tests.ui.conftest import (
+    assert_no_secret,
+    paste,
+    save_api_token_profile,
+    save_oauth_profile,
+    screen_text,
+    settle,
+    stored_secrets,
+)
+from textual.widgets import Input, SelectionList, Static
+
+from zendesk_setup.ui.screens.auth_type import AuthTypeScreen
+from zendesk_setup.ui.screens.consent import ConsentScreen
+from zendesk_setup.ui.screens.credentials import CredentialsScreen
+from zendesk_setup.ui.screens.instance import InstanceScreen
+from zendesk_setup.ui.screens.review import ReviewScreen
+from zendesk_setup.ui.screens.scopes import ScopesScreen
+
+
+async def test_edit_api_token_profile_renames_and_keeps_the_token(app_factory, config_dir: Path, fake) -> None:
+    save_api_token_profile(config_dir, fake)
+    app = app_factory("edit", "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, AuthTypeScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, InstanceScreen)
+        assert app.screen.query_one("#name-input", Input).value == "acme"
+        await pilot.press("down")
+        await pilot.press("ctrl+u")
+        await paste(pilot, "acme-prod")
+        await pilot.press("enter")
+        assert isinstance(app.screen, CredentialsScreen)
+        token_input = app.screen.query_one("#token-input", Input)
+        assert token_input.value == "" and "leave blank to keep" in token_input.placeholder
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        text = screen_text(app)
+        assert "Signed in as Ada Admin" in text
+        assert "-acme:" in text and "+acme-prod:" in text
+        assert_no_secret(app, API_TOKEN)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+    assert app.return_value == 0
+    data = yaml.safe_load((config_dir / "profiles.yaml").read_text())
+    assert list(data["profiles"]) == ["acme-prod"] and data["default"] == "acme-prod"
+    assert stored_secrets("acme-prod") == {"api_token": API_TOKEN}
+    assert stored_secrets("acme") is None
+
+
+async def test_edit_oauth_without_changes_keeps_tokens_and_skips_consent(app_factory, config_dir: Path, fake) -> None:
+    before = save_oauth_profile(config_dir, fake)
+    app = app_factory("edit", "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", "enter")
+        assert isinstance(app.screen, ScopesScreen)
+        scope_list = app.screen.query_one("#scope-list", SelectionList)
+        assert set(scope_list.selected) == {"read", "users:write"}
+        assert "read users:write" in str(app.screen.query_one("#scope-string", Static).render())
+        assert "consent" not in app.wizard_state.steps()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert "no change to the settings" in screen_text(app)
+        assert_no_secret(app, before["access_token"], before["refresh_token"])
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+    after = stored_secrets("acme")
+    assert after["refresh_token"] == before["refresh_token"]
+    assert after["access_token"] == before["access_token"]
+
+
+async def test_edit_oauth_scopes_leads_through_consent_again(app_factory, config_dir: Path, fake, browser) -> None:
+    before = save_oauth_profile(config_dir, fake, scopes=("read",))
+    app = app_factory("edit", "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", "enter")
+        assert isinstance(app.screen, ScopesScreen)
+        await pilot.press("f4")
+        assert "consent" in app.wizard_state.steps()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen), app.screen
+        text = screen_text(app)
+        assert "+  - write" in text or "+  - write" in text.replace("\u00a0", " ")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+    assert "action=allow" in browser.read_text()
+    data = yaml.safe_load((config_dir / "profiles.yaml").read_text())
+    assert data["profiles"]["acme"]["scopes"] == ["read", "write"]
+    after = stored_secrets("acme")
+    assert after["access_token"] != before["access_token"]
+    assert after["access_token"] in fake.live_access_tokens()
+
+
+async def test_cancelling_an_edit_writes_nothing_and_says_so(app_factory, config_dir: Path, fake) -> None:
+    save_api_token_profile(config_dir, fake)
+    before = (config_dir / "profiles.yaml").read_bytes()
+    app = app_factory("edit", "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.press("ctrl+u")
+        await paste(pilot, "other")
+        await pilot.press("escape")
+        assert isinstance(app.screen, AuthTypeScreen)
+        await pilot.press("escape")
+    assert app.return_value == 1
+    assert app.result_note == "Cancelled: nothing was written."
+    assert (config_dir / "profiles.yaml").read_bytes() == before
+    assert stored_secrets("acme") == {"api_token": API_TOKEN}
+
+
+async def test_editing_an_unknown_profile_stops_with_a_message(app_factory) -> None:
+    app = app_factory("edit", "nope")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert app.return_value == 2
+    assert "no profile named 'nope'" in (app.result_note or "")
+
+
+async def test_changing_the_oauth_client_needs_consent(app_factory, config_dir: Path, fake) -> None:
+    save_oauth_profile(config_dir, fake)
+    app = app_factory("edit", "acme", open_browser=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, CredentialsScreen)
+        await pilot.press("ctrl+u")
+        await paste(pilot, "other_client")
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, ConsentScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ScopesScreen)

@@ -123,7 +123,7 @@ def test_no_profiles_yet_says_how_to_create_one(cli: Cli) -> None:
     assert "zendesk-setup add" in result.err
 
 
-CORRUPT = "version: 1\ndefault: acme\nprofiles:\n  acme:\n    subdomain: acme\n    auth: [unclosed\n"
+CORRUPT = "version: 1\ndefault: acme\nprofiles:\n  acme:\n    subdomain: acme\n    auth: [unclosed\n    email: x\n"
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,7 @@ def test_corrupt_profiles_file_exits_3_naming_the_line_and_is_untouched(
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     result = cli(*args)
     assert result.code == 3
-    assert f"{path} cannot be read at line 6: " in result.err
+    assert f"{path} cannot be read at line 7: " in result.err
     assert "will not overwrite it" in result.err
     assert_clean(result)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before

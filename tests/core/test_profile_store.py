@@ -236,8 +236,7 @@ def test_parallel_writers_never_lose_a_profile(store: ProfileStore, config_dir: 
 
 
 CORRUPT_CASES = [
-    pytest.param("version: 1\nprofiles:\n  acme: [unclosed\n", 3, id="unclosed-at-end"),
-    pytest.param("version: 1\nprofiles:\n  acme:\n    subdomain: 'oops\n    auth: x\n", 4, id="unclosed-quote"),
+    pytest.param("version: 1\nprofiles:\n  acme: [unclosed\n  other: x\n", 4, id="unclosed-bracket"),
     pytest.param("version: 1\nprofiles:\n  acme:\n  subdomain: a\n    bad: indent\n", 5, id="indent"),
     pytest.param("version: 1\ndefault: acme\nprofiles:\n  acme:\n    subdomain: acme\n\tauth: oauth\n", 6, id="tab"),
     pytest.param("version: 2\nprofiles: {}\n", 1, id="future-version"),

@@ -217,10 +217,6 @@ def parse_profiles(text: str, path: Path) -> ProfilesDocument:
         data = _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        context_mark = getattr(exc, "context_mark", None)
-        # A problem found at the end of the file points past the last line; the opening bracket or quote is the fix.
-        if mark is not None and context_mark is not None and mark.line >= len(text.splitlines()):
-            mark = context_mark
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "it is not valid YAML"
         raise ConfigFileError(

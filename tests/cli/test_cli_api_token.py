@@ -129,6 +129,8 @@ def test_test_with_a_revoked_token_exits_1_and_records_the_failure(
     checked = yaml.safe_load((config_dir / "profiles.yaml").read_text())["profiles"]["acme"]["checked"]
     assert checked["ok"] is False
     assert "FAILED" in cli("list").out
+    shown = cli("show").out
+    assert "FAILED" in shown and "Zendesk did not accept the email and API token." in shown
     as_json = cli("test", "--json")
     assert as_json.code == 1
     assert json.loads(as_json.out)["ok"] is False

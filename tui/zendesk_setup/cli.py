@@ -239,6 +239,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
             lines.append(f"redirect url: {redirect_uri_for(profile.redirect_port or DEFAULT_REDIRECT_PORT)}")
     lines.append(f"last check:   {_when(profile)}")
+    if profile.checked is not None and not profile.checked.ok and profile.checked.message:
+        lines.append(f"              {profile.checked.message}")
     lines.append(f"secrets:      {data['secrets']['where']}")
     lines.append(f"              holds {', '.join(data['secrets']['fields'])} (never shown)")
     lines.append(f"file:         {store.path}")

@@ -1,0 +1,156 @@
+"""Performance budget, import side: OAuth profiles with a valid token give token/header/env without httpx.
+
+The API-token paths are covered by test_import_hygiene.py; this adds OAuth and client-credentials
+profiles whose stored access token is still valid (no network call is needed, so neither httpx nor
+the callback server may load), and shows the converse: an expired token does load httpx and refreshes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tests.conftest import REPO
+from tests.fake_zendesk import FakeZendesk
+
+from zendesk_setup.core.actions import save_profile
+from zendesk_setup.core.profiles import Profile, ProfileStore
+
+ACCESS = "budget-access-token-0123456789abcdef"
+HEAVY = ("textual", "rich", "httpx", "httpcore", "http.server")
+
+DRIVER = """
+import json, sys
+out, argv = sys.argv[1], sys.argv[2:]
+from zendesk_setup.cli import main
+try:
+    code = main(argv)
+except SystemExit as exc:
+    code = exc.code
+with open(out, "w") as handle:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
+"""
+
+
+def run_cli(tmp_path: Path, *argv: str) -> tuple[int, str, set[str]]:
+    """Run the CLI in a fresh interpreter; return its exit code, stdout and every module it loaded."""
+    out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "tui"), str(REPO)])
+    proc = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(out), *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    result = json.loads(out.read_text())
+    return result["code"], proc.stdout, set(result["modules"])
+
+
+def oauth_fields(expires_in: float, **extra: object) -> dict[str, object]:
+    """Stored OAuth secret fields whose access token expires ``expires_in`` seconds from now."""
+    now = time.time()
+    return {
+        "access_token": ACCESS,
+        "refresh_token": "budget-refresh-token-0123456789",
+        "access_expires_at": now + expires_in,
+        "refresh_expires_at": now + 30 * 86400,
+        "granted_scopes": ["read"],
+        **extra,
+    }
+
+
+@pytest.fixture
+def valid_oauth_profiles(config_dir: Path) -> None:
+    """An OAuth (public) and a client-credentials profile, each with a valid token; nothing listens at the URL."""
+    store = ProfileStore(config_dir)
+    oauth = Profile(
+        name="acme",
+        subdomain="acme",
+        auth="oauth",
+        client_id="acme_cli",
+        client_kind="public",
+        scopes=("read",),
+        base_url="http://127.0.0.1:9",
+    )
+    save_profile(store, oauth, oauth_fields(3600), make_default=True)
+    robot = Profile(
+        name="robot",
+        subdomain="acme",
+        auth="client_credentials",
+        client_id="acme_robot",
+        client_kind="confidential",
+        scopes=("read",),
+        base_url="http://127.0.0.1:9",
+    )
+    save_profile(store, robot, oauth_fields(3600, client_secret="budget-client-secret-0123456789"))
+
+
+@pytest.mark.usefixtures("valid_oauth_profiles")
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["token"], ACCESS),
+        (["header"], f"Bearer {ACCESS}"),
+        (["env"], f"export ZENDESK_OAUTH_TOKEN='{ACCESS}'"),
+        (["token", "robot"], ACCESS),
+        (["header", "robot"], f"Bearer {ACCESS}"),
+        (["env", "robot", "--format", "json"], f'"ZENDESK_OAUTH_TOKEN": "{ACCESS}"'),
+        (["show", "acme"], "redirect url: http://127.0.0.1:47123/callback"),
+        (["list"], "robot"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_valid_oauth_token_paths_load_no_http_stack(tmp_path: Path, argv: list[str], expected: str) -> None:
+    code, out, modules = run_cli(tmp_path, *argv)
+    assert code == 0
+    assert expected in out
+    assert not modules & set(HEAVY), f"{' '.join(argv)} loaded {sorted(modules & set(HEAVY))}"
+
+
+def test_an_expired_token_is_the_one_case_that_loads_httpx(tmp_path: Path, config_dir: Path, fake: FakeZendesk) -> None:
+    from zendesk_setup.core import oauth
+    from zendesk_setup.core.zendesk import new_http_client
+
+    fake.add_client("acme_cli", kind="public")
+    redirect = oauth.redirect_uri_for(47123)
+    pkce = oauth.new_pkce()
+    code = fake.issue_code("acme_cli", redirect, ["read"], code_challenge=pkce.challenge)
+    with new_http_client(fake.url) as http:
+        issued = oauth.exchange_code(
+            http,
+            fake.url,
+            client_id="acme_cli",
+            code=code,
+            code_verifier=pkce.verifier,
+            redirect_uri=redirect,
+            scopes=["read"],
+        )
+    profile = Profile(
+        name="acme",
+        subdomain="acme",
+        auth="oauth",
+        client_id="acme_cli",
+        client_kind="public",
+        scopes=("read",),
+        base_url=fake.url,
+    )
+    fields = oauth_fields(-10)
+    fields["refresh_token"] = issued.refresh_token
+    save_profile(ProfileStore(config_dir), profile, fields, make_default=True)
+
+    exit_code, out, modules = run_cli(tmp_path, "token")
+
+    assert exit_code == 0
+    assert out.strip() not in ("", ACCESS)
+    assert out.strip() in fake.live_access_tokens()
+    assert "httpx" in modules
+    assert "textual" not in modules

@@ -140,6 +140,18 @@ def test_cancel_ends_a_pending_wait_and_frees_the_port(server: CallbackServer) -
     assert port_is_free(server.port)
 
 
+def test_cancel_before_wait_does_not_start_listening_again() -> None:
+    server = CallbackServer(free_port(), new_state())
+    server.start()
+    server.cancel()
+    started = time.monotonic()
+    with pytest.raises(OAuthError) as caught:
+        server.wait(10)
+    assert caught.value.kind == "cancelled"
+    assert time.monotonic() - started < 1
+    assert port_is_free(server.port)
+
+
 def test_other_paths_and_methods_are_refused_without_ending_the_wait(server: CallbackServer) -> None:
     thread, outcome = wait_in_background(server)
     base = f"http://127.0.0.1:{server.port}"

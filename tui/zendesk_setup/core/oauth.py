@@ -127,13 +127,19 @@ _PAGE = """<!doctype html>
 """
 
 
+def _printable(text: str) -> str:
+    # Words from a redirect URL are anyone's: keep them on one line and free of terminal control characters.
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 def _redirect_error(error: str, description: str | None) -> OAuthError:
-    message = REDIRECT_ERRORS.get(error, f"Zendesk ended the consent with the error '{error[:60]}'.")
+    shown = _printable(error)[:60]
+    message = REDIRECT_ERRORS.get(error, f"Zendesk ended the consent with the error '{shown}'.")
     hint = "Run the command again to retry."
     if error == "access_denied":
         hint = "Run the command again and choose Allow to grant access."
-    elif description:
-        hint = f"Zendesk said: {description[:200]}"
+    elif description and _printable(description):
+        hint = f"Zendesk said: {_printable(description)[:200]}"
     return OAuthError(message, "Consent failed", hint=hint, kind=error[:60])
 
 
@@ -146,6 +152,7 @@ class CallbackServer:
         self._server: CallbackHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     @property
     def redirect_uri(self) -> str:
@@ -183,6 +190,8 @@ class CallbackServer:
     def wait(self, timeout: float) -> str:
         """Block until the redirect arrives and return its code; OAuthError on denial, timeout or cancel."""
         if self._server is None:
+            if self._closed:
+                raise OAuthError("The sign-in was cancelled or has already finished.", "Cancelled", kind="cancelled")
             self.start()
         server = self._server
         assert server is not None
@@ -212,6 +221,7 @@ class CallbackServer:
 
     def _shutdown(self) -> None:
         with self._lock:
+            self._closed = True
             server, self._server = self._server, None
             thread, self._thread = self._thread, None
         if server is None:
@@ -270,7 +280,7 @@ def parse_pasted_redirect(text: str, state: str) -> str:
 
 
 def _looks_like_code(value: str) -> bool:
-    return 4 <= len(value) <= 2048 and all(c.isalnum() or c in "-._~+/=" for c in value)
+    return 4 <= len(value) <= 2048 and all((c.isascii() and c.isalnum()) or c in "-._~+/=" for c in value)
 
 
 # Tokens ----------------------------------------------------------------------------------------

@@ -112,32 +112,22 @@ class ZendeskSetupApp(App[int]):
         self.unsaved = True
         self.run_wizard(state)
 
-    def _step_screen(self, step: str, state: WizardState, index: int, count: int) -> Any:
+    def _step_screen(self, step: str, state: WizardState, index: int, count: int, field: str | None) -> Any:
         if step == STEP_AUTH:
-            from zendesk_setup.ui.screens.auth_type import AuthTypeScreen
+            from zendesk_setup.ui.screens.auth_type import AuthTypeScreen as screen_class
+        elif step == STEP_INSTANCE:
+            from zendesk_setup.ui.screens.instance import InstanceScreen as screen_class
+        elif step == STEP_CREDENTIALS:
+            from zendesk_setup.ui.screens.credentials import CredentialsScreen as screen_class
+        elif step == STEP_SCOPES:
+            from zendesk_setup.ui.screens.scopes import ScopesScreen as screen_class
+        elif step == STEP_CONSENT:
+            from zendesk_setup.ui.screens.consent import ConsentScreen as screen_class
+        else:
+            from zendesk_setup.ui.screens.review import ReviewScreen as screen_class
+        return screen_class(state, index, count, focus_field=field)
 
-            return AuthTypeScreen(state, index, count)
-        if step == STEP_INSTANCE:
-            from zendesk_setup.ui.screens.instance import InstanceScreen
-
-            return InstanceScreen(state, index, count)
-        if step == STEP_CREDENTIALS:
-            from zendesk_setup.ui.screens.credentials import CredentialsScreen
-
-            return CredentialsScreen(state, index, count)
-        if step == STEP_SCOPES:
-            from zendesk_setup.ui.screens.scopes import ScopesScreen
-
-            return ScopesScreen(state, index, count)
-        if step == STEP_CONSENT:
-            from zendesk_setup.ui.screens.consent import ConsentScreen
-
-            return ConsentScreen(state, index, count)
-        from zendesk_setup.ui.screens.review import ReviewScreen
-
-        return ReviewScreen(state, index, count)
-
-    def run_wizard(self, state: WizardState, index: int = 0) -> None:
+    def run_wizard(self, state: WizardState, index: int = 0, field: str | None = None) -> None:
         """Show step ``index``; each screen dismisses with NEXT, BACK, GoTo, DONE or CANCEL.
 
         Callbacks rather than one long worker, so ``app.workers.wait_for_complete()`` only waits for real I/O.
@@ -157,13 +147,14 @@ class ZendeskSetupApp(App[int]):
                 self.run_wizard(state, new_steps.index(step) + 1 if step in new_steps else index + 1)
             elif isinstance(result, GoTo):
                 new_steps = state.steps()
-                self.run_wizard(state, new_steps.index(result.step) if result.step in new_steps else index)
+                target = new_steps.index(result.step) if result.step in new_steps else index
+                self.run_wizard(state, target, result.field)
             elif result == DONE:
                 self.end_wizard(state.profile_name())
             else:
                 self.end_wizard(None)
 
-        self.push_screen(self._step_screen(step, state, index, len(steps)), step_done)
+        self.push_screen(self._step_screen(step, state, index, len(steps), field), step_done)
 
     def end_wizard(self, saved: str | None) -> None:
         """The wizard run is over: saved names the profile written, None when cancelled."""

@@ -34,11 +34,18 @@ class WizardScreen(Screen[StepResult]):
         Binding("up", "app.focus_previous", "Previous field", show=False, id="focus-prev", tooltip="Previous field"),
     ]
 
-    def __init__(self, state: WizardState, index: int, count: int) -> None:
+    def __init__(self, state: WizardState, index: int, count: int, *, focus_field: str | None = None) -> None:
         super().__init__(classes="wizard-step")
         self.state = state
         self.index = index
         self.count = count
+        self.initial_field = focus_field
+
+    def on_screen_resume(self) -> None:
+        """When sent back to fix a field, put the cursor in it."""
+        if self.initial_field:
+            self.call_after_refresh(self.focus_field, self.initial_field)
+            self.initial_field = None
 
     @property
     def setup_app(self) -> ZendeskSetupApp:

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from zendesk_setup.core.errors import OAuthError, SetupError
-from zendesk_setup.core.wizard import STEP_CONSENT, stored_client_secret
+from zendesk_setup.core.wizard import STEP_CONSENT, WizardState, stored_client_secret
 from zendesk_setup.ui.messages import NEXT
 from zendesk_setup.ui.screens.base import WizardScreen
 
@@ -49,8 +49,8 @@ Keys: f2 open the browser again, f3 copy the URL, enter submit a pasted URL, esc
 port), ctrl+q quit.
 """
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, state: WizardState, index: int, count: int, *, focus_field: str | None = None) -> None:
+        super().__init__(state, index, count, focus_field=focus_field)
         self.consent: Consent | None = None
         self.pasted_code: str | None = None
         self.started_at: float | None = None

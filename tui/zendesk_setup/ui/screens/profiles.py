@@ -72,6 +72,7 @@ Keys: up/down choose, ctrl+q quit.
         super().__init__()
         self.document = ProfilesDocument()
         self.load_error: SetupError | None = None
+        self.focus_name: str | None = None
 
     @property
     def setup_app(self) -> ZendeskSetupApp:
@@ -101,7 +102,8 @@ Keys: up/down choose, ctrl+q quit.
     def reload(self) -> None:
         """Read profiles.yaml again and redraw the table (a bad file is reported, never overwritten)."""
         table = self.query_one("#profiles-table", DataTable)
-        current = self.selected_name()
+        current = self.focus_name or self.selected_name()
+        self.focus_name = None
         try:
             self.document = self.setup_app.store.load()
             self.load_error = None
@@ -247,6 +249,7 @@ Keys: up/down choose, ctrl+q quit.
 
             def duplicate() -> str:
                 copy = duplicate_profile(store, name, new_name)
+                self.focus_name = new_name
                 note = " Sign in again with e: OAuth tokens are not copied." if copy.auth == "oauth" else ""
                 return f"Copied '{name}' to '{new_name}'.{note}"
 
@@ -281,6 +284,7 @@ Keys: up/down choose, ctrl+q quit.
 
             def rename() -> str:
                 rename_profile(store, name, new_name)
+                self.focus_name = new_name
                 return f"Renamed '{name}' to '{new_name}'."
 
             self.run_action("Renaming", rename)

@@ -17,6 +17,7 @@ from zendesk_setup.core.wizard import (
     STEP_REVIEW,
     CheckResult,
     SaveResult,
+    WizardState,
     can_save_unchecked,
     check_state,
     profile_yaml_diff,
@@ -60,8 +61,8 @@ Escape goes back a step; after saving, enter finishes.
     phase: reactive[str] = reactive(CHECKING)
     """Where the screen is: checking, checked, failed, saving or saved."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, state: WizardState, index: int, count: int, *, focus_field: str | None = None) -> None:
+        super().__init__(state, index, count, focus_field=focus_field)
         self.check: CheckResult | None = None
         self.error: SetupError | None = None
         self.saved: SaveResult | None = None

@@ -12,7 +12,7 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from zendesk_setup.core.scopes import load_catalogue, scope_string
-from zendesk_setup.core.wizard import STEP_SCOPES, validate_scope_choice
+from zendesk_setup.core.wizard import STEP_SCOPES, WizardState, validate_scope_choice
 from zendesk_setup.ui.screens.base import WizardScreen
 
 GROUP_PREFIX = "group:"
@@ -52,8 +52,8 @@ Tick the scopes the token may use; Zendesk shows them on the consent page.
 Keys: enter or ctrl+n next, escape back.
 """
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, state: WizardState, index: int, count: int, *, focus_field: str | None = None) -> None:
+        super().__init__(state, index, count, focus_field=focus_field)
         self.catalogue = load_catalogue()
         self.chosen: list[str] = list(self.state.scopes)
         self._rebuilding = False

@@ -1,0 +1,165 @@
+"""Pilot tests: inline input errors, failed checks with the way back, offline save, keyring and consent failures."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+import yaml
+from tests.conftest import EMAIL
+from tests.ui.conftest import free_port, paste, screen_text, settle, stored_secrets
+from textual.widgets import Input, Static
+
+from zendesk_setup.ui.screens.auth_type import AuthTypeScreen
+from zendesk_setup.ui.screens.consent import ConsentScreen
+from zendesk_setup.ui.screens.credentials import CredentialsScreen
+from zendesk_setup.ui.screens.instance import InstanceScreen
+from zendesk_setup.ui.screens.review import ReviewScreen
+from zendesk_setup.ui.screens.scopes import ScopesScreen
+
+
+async def test_bad_subdomain_gets_an_inline_message_not_a_crash(app_factory) -> None:
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await paste(pilot, "evil.example.com/x")
+        result = app.screen.query_one("#subdomain-result", Static)
+        assert "not a zendesk.com address" in str(result.render()) and result.has_class("invalid")
+        await pilot.press("enter")
+        assert isinstance(app.screen, InstanceScreen)
+        assert "not a zendesk.com address" in str(app.screen.query_one("#step-error", Static).render())
+        await pilot.press("ctrl+u")
+        await paste(pilot, "acme.zendesk.com")
+        assert "https://acme.zendesk.com" in str(result.render())
+        await pilot.press("enter")
+        assert isinstance(app.screen, CredentialsScreen)
+
+
+async def test_escape_goes_back_keeping_what_was_typed(app_factory) -> None:
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, EMAIL)
+        await pilot.press("escape")
+        assert isinstance(app.screen, InstanceScreen)
+        assert app.screen.query_one("#subdomain-input", Input).value == "acme"
+        await pilot.press("escape")
+        assert isinstance(app.screen, AuthTypeScreen)
+        await pilot.press("enter", "enter")
+        assert app.screen.query_one("#email-input", Input).value == EMAIL
+
+
+async def test_empty_scope_choice_is_refused(app_factory) -> None:
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, "acme_cli")
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, ScopesScreen)
+        assert "Choose at least one scope" in str(app.screen.query_one("#step-error", Static).render())
+        await pilot.press("f2")
+        assert "users:read" in str(app.screen.query_one("#scope-string", Static).render())
+        await pilot.press("f5", "ctrl+n")
+        assert isinstance(app.screen, ScopesScreen)
+
+
+async def test_wrong_api_token_is_explained_and_f_goes_back_to_the_field(app_factory, config_dir: Path) -> None:
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, EMAIL)
+        await pilot.press("down")
+        await paste(pilot, "wrong-token-123")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        text = screen_text(app)
+        assert "did not accept the email and API token" in text and "Fix field" in text
+        assert "wrong-token-123" not in text
+        await pilot.press("f")
+        assert isinstance(app.screen, CredentialsScreen)
+        assert app.focused is app.screen.query_one("#token-input")
+    assert not (config_dir / "profiles.yaml").exists()
+
+
+async def test_offline_check_can_save_without_checking(app_factory, config_dir: Path) -> None:
+    closed_port = free_port()
+    app = app_factory("new", base_url=f"http://127.0.0.1:{closed_port}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, EMAIL)
+        await pilot.press("down")
+        await paste(pilot, "some-token-123")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "refused the connection" in text and "Save unchecked" in text
+        await pilot.press("w")
+        await settle(pilot)
+        assert "Saved without a check" in screen_text(app)
+        await pilot.press("enter")
+    profile = yaml.safe_load((config_dir / "profiles.yaml").read_text())["profiles"]["acme"]
+    assert "checked" not in profile
+    assert stored_secrets("acme") == {"api_token": "some-token-123"}
+
+
+@pytest.mark.usefixtures("no_keyring")
+async def test_missing_keyring_is_reported_before_the_browser_opens(app_factory, fake, browser) -> None:
+    fake.add_client("acme_cli")
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, "acme_cli")
+        await pilot.press("enter", "f3", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsentScreen)
+        assert "No usable OS keyring" in screen_text(app)
+    assert not browser.exists(), "the browser must not open when the secrets could not be stored"
+
+
+async def test_escape_on_consent_cancels_and_frees_the_port(app_factory, fake) -> None:
+    fake.add_client("acme_cli")
+    port = free_port()
+    app = app_factory("new", open_browser=False, redirect_port=port)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, "acme_cli")
+        await pilot.press("enter", "f3", "enter")
+        screen = app.screen
+        assert isinstance(screen, ConsentScreen)
+        while screen.consent is None:
+            await pilot.pause()
+        assert f"127.0.0.1:{port}/callback" in screen_text(app) and "left" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ScopesScreen)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", port))
+
+
+async def test_denied_consent_says_so(app_factory, fake, browser, monkeypatch) -> None:
+    monkeypatch.setenv("SCRIPTED_BROWSER_ACTION", "deny")
+    fake.add_client("acme_cli")
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, "acme_cli")
+        await pilot.press("enter", "f3", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsentScreen)
+        assert "denied" in screen_text(app)

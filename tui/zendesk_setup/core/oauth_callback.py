@@ -26,6 +26,7 @@ class CallbackHandler(BaseHTTPRequestHandler):
 
     server: CallbackHTTPServer
     protocol_version = "HTTP/1.0"
+    default_request_version = "HTTP/1.0"
     timeout = CONNECTION_TIMEOUT
     server_version = "zendesk-setup"
     sys_version = ""

@@ -191,9 +191,10 @@ class Session:
         """An ``httpx.Client`` with base URL and auth set; OAuth tokens refresh as needed."""
         import httpx
 
-        from zendesk_setup.core.zendesk import DEFAULT_TIMEOUT, USER_AGENT
+        from zendesk_setup.core.zendesk import DEFAULT_TIMEOUT, USER_AGENT, tls_context
 
         kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        kwargs.setdefault("verify", tls_context())
         headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
         return httpx.Client(base_url=self.profile.api_base_url, auth=_ProfileAuth(self), headers=headers, **kwargs)
 

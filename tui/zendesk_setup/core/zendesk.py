@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    import ssl
 
 from zendesk_setup.core.errors import ZendeskError
 from zendesk_setup.core.headers import basic_header, bearer_header  # noqa: F401 - re-exported
@@ -43,6 +48,16 @@ class Identity:
         return f"{who} on {self.account_url}"
 
 
+@functools.lru_cache(maxsize=4)
+def _tls_context_for(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    return httpx.create_ssl_context()
+
+
+def tls_context() -> ssl.SSLContext:
+    """The verifying TLS context clients share: loading the CA bundle costs tens of ms, so it happens once."""
+    return _tls_context_for(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
 def new_http_client(base_url: str = "", timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
     """An httpx client with our timeout and user agent; no redirects are followed."""
     return httpx.Client(
@@ -50,6 +65,7 @@ def new_http_client(base_url: str = "", timeout: float = DEFAULT_TIMEOUT) -> htt
         timeout=timeout,
         headers={"User-Agent": USER_AGENT},
         follow_redirects=False,
+        verify=tls_context(),
     )
 
 

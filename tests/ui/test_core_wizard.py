@@ -113,3 +113,8 @@ def test_error_fields_map_to_steps() -> None:
 def test_secrets_stay_out_of_the_state_repr() -> None:
     state = WizardState(api_token="tok-123456", client_secret="sec-654321")
     assert "tok-123456" not in repr(state) and "sec-654321" not in repr(state)
+
+
+def test_steps_of_a_blank_oauth_state_do_not_need_a_subdomain_yet() -> None:
+    # The first run starts the wizard with nothing typed; listing its steps must not raise.
+    assert WizardState().steps() == ["auth", "instance", "credentials", "scopes", "consent", "review"]

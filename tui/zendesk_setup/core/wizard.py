@@ -169,7 +169,11 @@ class WizardState:
 
     def consent_fingerprint(self) -> tuple[Any, ...]:
         """What a consent is tied to: changing any of these needs a new one."""
-        return (self.api_base_url(), self.client_id.strip(), self.client_kind, tuple(sorted(self.scopes)))
+        try:
+            where = self.api_base_url()
+        except InputError:
+            where = ""
+        return (where, self.client_id.strip(), self.client_kind, tuple(sorted(self.scopes)))
 
     def needs_consent(self) -> bool:
         """True when the OAuth browser consent must run (new profile, or client, scopes or host changed)."""

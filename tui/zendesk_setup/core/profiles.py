@@ -28,7 +28,7 @@ HEADER = (
 def validate_profile_name(name: str) -> str:
     """Return ``name`` when it is a safe profile name, else raise InputError."""
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        shown = name if isinstance(name, str) and len(name) <= 70 else "that name"
+        shown = name if isinstance(name, str) and len(name) <= 70 and name.isprintable() else "that name"
         raise InputError(
             f"'{shown}' is not a valid profile name: use up to 64 letters, digits, '.', '_' or '-', "
             "starting with a letter or digit.",
@@ -168,7 +168,7 @@ def _yaml_loader() -> type:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
                 if (key_node.tag, key_node.value) in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key '{key_node.value[:70]}' appears twice", key_node.start_mark
+                        None, None, f"the key {key_node.value[:70]!r} appears twice", key_node.start_mark
                     )
                 seen.add((key_node.tag, key_node.value))
         loader.flatten_mapping(node)
@@ -219,6 +219,7 @@ def parse_profiles(text: str, path: Path) -> ProfilesDocument:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "it is not valid YAML"
+        problem = "".join(ch if ch.isprintable() else "?" for ch in problem)
         raise ConfigFileError(
             f"{path} cannot be read{where}: {problem}.",
             hint="Fix or move the file; zendesk-setup will not overwrite it.",
@@ -262,7 +263,7 @@ def _profile_from_yaml(
     name: str, raw: Any, line: int | None, bad: Callable[[str, int | None], ConfigFileError]
 ) -> Profile:
     if not NAME_PATTERN.match(name):
-        raise bad(f"'{name[:70]}' is not a valid profile name", line)
+        raise bad(f"{name[:70]!r} is not a valid profile name", line)
     if not isinstance(raw, dict):
         raise bad(f"profile '{name}' must be a mapping of settings", line)
     key_lines = getattr(raw, "key_lines", {})

@@ -12,6 +12,13 @@ ZENDESK_DOMAIN = "zendesk.com"
 LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
 
 
+def _non_ascii() -> InputError:
+    return InputError(
+        "A Zendesk subdomain uses only ASCII letters, digits and hyphens; check for look-alike characters.",
+        field="subdomain",
+    )
+
+
 def normalise_subdomain(text: str) -> str:
     """Turn ``acme``, ``acme.zendesk.com`` or ``https://acme.zendesk.com/agent/…`` into ``acme``.
 
@@ -24,7 +31,14 @@ def normalise_subdomain(text: str) -> str:
         raise InputError("A subdomain cannot contain spaces or control characters.", field="subdomain")
     host = raw
     if "://" in raw or raw.startswith("//"):
-        parts = urlsplit(raw if "://" in raw else "https:" + raw)
+        try:
+            parts = urlsplit(raw if "://" in raw else "https:" + raw)
+        except ValueError:
+            raise InputError(
+                "That Zendesk address cannot be read; enter just the subdomain.", field="subdomain"
+            ) from None
+        if not parts.netloc.isascii():
+            raise _non_ascii()
         if parts.scheme.lower() not in ("http", "https"):
             raise InputError(
                 f"Only https Zendesk addresses are accepted, not {parts.scheme or 'that'}.", field="subdomain"
@@ -40,6 +54,8 @@ def normalise_subdomain(text: str) -> str:
         host = parts.hostname or ""
     else:
         host = re.split(r"[/?#]", raw, maxsplit=1)[0]
+        if not host.isascii():
+            raise _non_ascii()
         if "@" in host or ":" in host or "\\" in host:
             raise InputError(
                 "That does not look like a Zendesk address; enter just the subdomain, for example acme.",
@@ -92,7 +108,15 @@ def validate_base_url(text: str) -> str:
         raise InputError("Enter a base URL such as https://acme.zendesk.com.", field="base_url")
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in raw):
         raise InputError("A base URL cannot contain spaces or control characters.", field="base_url")
-    parts = urlsplit(raw)
+    if not raw.isascii():
+        raise InputError(
+            "A base URL must be plain ASCII; check for look-alike characters (use the xn-- form for other scripts).",
+            field="base_url",
+        )
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        raise InputError("That base URL cannot be read; check the brackets and the host.", field="base_url") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise InputError("The base URL must start with https:// (or http:// for a loopback address).", field="base_url")

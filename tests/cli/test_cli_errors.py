@@ -222,3 +222,23 @@ def test_zendesk_unreachable_exits_1_with_one_sentence(cli: Cli, acme: FakeZende
     assert result.code == 1
     assert "refused the connection" in result.err
     assert_clean(result, API_TOKEN)
+
+
+def test_insecure_storage_is_the_working_way_out_when_there_is_no_keyring(
+    cli: Cli, fake: FakeZendesk, config_dir: Path
+) -> None:
+    no_keyring = {"PYTHON_KEYRING_BACKEND": FAIL_KEYRING}
+    result = cli(
+        "add", "acme", "--subdomain", "acme", "--auth", "api_token", "--email", EMAIL, "--api-token-stdin",
+        "--base-url", fake.url, "--insecure-storage", stdin=API_TOKEN, env=no_keyring,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert_clean(result, API_TOKEN)
+    assert "plain-text file" in result.out
+    assert (config_dir / "secrets.yaml").exists()
+    assert cli("token", env=no_keyring).out.strip() == API_TOKEN
+    assert cli("test", env=no_keyring).code == 0
+    assert cli("rename", "acme", "prod", env=no_keyring).code == 0
+    assert cli("token", env=no_keyring).out.strip() == API_TOKEN
+    assert cli("remove", "prod", "--yes", env=no_keyring).code == 0
+    assert "prod" not in (config_dir / "secrets.yaml").read_text()

@@ -154,3 +154,46 @@ def test_an_expired_token_is_the_one_case_that_loads_httpx(tmp_path: Path, confi
     assert out.strip() in fake.live_access_tokens()
     assert "httpx" in modules
     assert "textual" not in modules
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["token"],
+        ["token", "acme", "extra"],
+        ["token", "--help"],
+        ["header", "-h"],
+        ["env", "--format", "json"],
+        ["env", "--format", "yaml"],
+        ["list", "--json"],
+        ["list", "--bogus"],
+        ["show", "acme", "--json"],
+        ["--config-dir", "somewhere", "token"],
+        ["--config-dir=somewhere", "list"],
+        ["token", "--config-dir", "somewhere"],
+        ["--config", "somewhere", "header"],
+    ],
+    ids=" ".join,
+)
+def test_the_script_fast_parser_parses_exactly_like_the_full_one(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from zendesk_setup import cli
+
+    outcomes = []
+    for only in (None, cli._fast_command(argv)):
+        try:
+            outcome: object = vars(cli.build_parser(only=only).parse_args(argv))
+        except SystemExit as exc:
+            outcome = exc.code
+        outcomes.append((outcome, capsys.readouterr()))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_only_script_commands_take_the_fast_parser() -> None:
+    from zendesk_setup import cli
+
+    assert cli._fast_command(["--config-dir", "x", "token", "acme"]) == "token"
+    assert cli._fast_command(["add", "acme"]) is None
+    assert cli._fast_command(["--version"]) is None
+    assert cli._fast_command([]) is None

@@ -57,8 +57,31 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argparse parser for every subcommand."""
+FAST_COMMANDS = frozenset({"token", "header", "env", "list", "show"})
+
+
+class _Unused:
+    """Stands in for the subparser of a command that is not being run, so scripts skip building it."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        """Ignore the argument."""
+
+
+def _fast_command(argv: Sequence[str]) -> str | None:
+    """The script-facing command ``argv`` runs, when only ``--config-dir`` comes before it."""
+    skip_value = False
+    for arg in argv:
+        if skip_value:
+            skip_value = False
+        elif arg == "--config-dir":
+            skip_value = True
+        elif not arg.startswith("--config-dir="):
+            return arg if arg in FAST_COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argparse parser for every subcommand, or with ``only`` for that one alone (the same parse, faster)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config-dir",
@@ -77,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return _Unused()  # type: ignore[return-value]
         return sub.add_parser(name, help=help_text, description=help_text, parents=[common], **kwargs)
 
     p = command("new", "open the terminal wizard for a new profile")
@@ -596,7 +621,7 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code; never lets a traceback reach the user."""
-    parser = build_parser()
+    parser = build_parser(only=_fast_command(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     handler = COMMANDS[args.command]
     try:

@@ -35,8 +35,8 @@ def load(text: str, new_mapping: MappingFactory) -> Any:
     str_tag = "tag:yaml.org,2002:str"
     scalar_node = yaml.nodes.ScalarNode
 
-    def resolve(value: str) -> Any:
-        for tag, regexp in resolvers.get(value[:1], ()):
+    def resolve(value: str, candidates: list[tuple[str, Any]]) -> Any:
+        for tag, regexp in candidates:
             if regexp.match(value):
                 if tag == str_tag:
                     return value
@@ -45,62 +45,70 @@ def load(text: str, new_mapping: MappingFactory) -> Any:
                 return construct[tag](constructor, scalar_node(tag, value))
         return value
 
+    scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+    mapping_start, sequence_start = events.MappingStartEvent, events.SequenceStartEvent
+    mapping_end, sequence_end = events.MappingEndEvent, events.SequenceEndEvent
+    document_start, stream_end = events.DocumentStartEvent, events.StreamEndEvent
+    no_key = _NO_KEY
     document: list[Any] = []
-    stack: list[list[Any]] = []  # [container, pending key] per open mapping or sequence
-
-    def emit(value: Any, line: int, *, is_container: bool) -> None:
-        if not stack:
-            document.append(value)
-            return
-        frame = stack[-1]
-        parent = frame[0]
-        if type(parent) is list:
-            parent.append(value)
-        elif frame[1] is _NO_KEY:
-            if is_container:
-                raise Unsupported("complex key")
-            try:
-                hash(value)
-            except TypeError:
-                raise Unsupported("unhashable key") from None
-            if value in parent.key_lines:
-                raise Unsupported("duplicate key")
-            frame[1] = value
-            parent.key_lines[value] = line
-        else:
-            parent[frame[1]] = value
-            frame[1] = _NO_KEY
-
+    stack: list[list[Any]] = []  # the open mappings and sequences: [container, pending key, is a list]
+    frame: list[Any] | None = None  # the innermost one
     loader = loader_class(text)
+    get_event = loader.get_event
     try:
         while True:
-            event = loader.get_event()
+            event = get_event()
             kind = type(event)
-            if kind is events.ScalarEvent:
-                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            if kind is scalar_event:
+                tag = event.tag
+                if event.anchor is not None or (tag is not None and tag != "!"):
                     raise Unsupported("anchor or tag")
-                plain = event.implicit[0] and event.tag is None
-                emit(resolve(event.value) if plain else event.value, event.start_mark.line + 1, is_container=False)
-            elif kind is events.MappingStartEvent or kind is events.SequenceStartEvent:
+                value: Any = event.value
+                if tag is None and event.implicit[0]:
+                    candidates = resolvers.get(value[:1])
+                    if candidates:
+                        value = resolve(value, candidates)
+                if frame is None:
+                    document.append(value)
+                elif frame[2]:
+                    frame[0].append(value)
+                elif frame[1] is no_key:
+                    key_lines = frame[0].key_lines
+                    if value in key_lines:
+                        raise Unsupported("duplicate key")
+                    key_lines[value] = event.start_mark.line + 1
+                    frame[1] = value
+                else:
+                    frame[0][frame[1]] = value
+                    frame[1] = no_key
+            elif kind is mapping_start or kind is sequence_start:
                 if event.anchor is not None or event.tag is not None:
                     raise Unsupported("anchor or tag")
-                if stack and type(stack[-1][0]) is not list and stack[-1][1] is _NO_KEY:
+                if frame is not None and not frame[2] and frame[1] is no_key:
                     raise Unsupported("complex key")
-                if kind is events.MappingStartEvent:
+                if kind is mapping_start:
                     mapping = new_mapping(event.start_mark.line + 1)
-                    if not hasattr(mapping, "key_lines"):
+                    if not isinstance(getattr(mapping, "key_lines", None), dict):
                         raise TypeError("new_mapping must return a dict with a key_lines dict")
-                    stack.append([mapping, _NO_KEY])
+                    frame = [mapping, no_key, False]
                 else:
-                    stack.append([[], None])
-            elif kind is events.MappingEndEvent or kind is events.SequenceEndEvent:
-                frame = stack.pop()
-                emit(frame[0], 0, is_container=True)
-            elif kind is events.AliasEvent:
+                    frame = [[], None, True]
+                stack.append(frame)
+            elif kind is mapping_end or kind is sequence_end:
+                value = stack.pop()[0]
+                frame = stack[-1] if stack else None
+                if frame is None:
+                    document.append(value)
+                elif frame[2]:
+                    frame[0].append(value)
+                else:
+                    frame[0][frame[1]] = value
+                    frame[1] = no_key
+            elif kind is alias_event:
                 raise Unsupported("alias")
-            elif kind is events.DocumentStartEvent and document:
+            elif kind is document_start and document:
                 raise Unsupported("more than one document")
-            elif kind is events.StreamEndEvent:
+            elif kind is stream_end:
                 return document[0] if document else None
     finally:
         loader.dispose()

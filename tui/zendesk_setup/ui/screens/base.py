@@ -60,7 +60,7 @@ class WizardScreen(Screen[StepResult]):
         with VerticalScroll(id="step-body"):
             yield from self.compose_body()
         yield Static("", id="step-error", classes="step-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         """The step's widgets."""

@@ -37,7 +37,7 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="modal-buttons"):
                 yield Button(f"{self.yes_label} (y)", id="confirm-yes", variant="error")
                 yield Button(f"{self.no_label} (n)", id="confirm-no", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Button.Pressed)
     def answer_from_button(self, event: Button.Pressed) -> None:
@@ -84,7 +84,7 @@ class DeleteModal(ModalScreen[str | None]):
                     yield Button("Revoke + delete (r)", id="choice-revoke", variant="error")
                 yield Button("Delete (d)", id="choice-delete", variant="warning")
                 yield Button("Cancel (n)", id="choice-cancel", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Focus the safe choice."""
@@ -133,7 +133,7 @@ class PromptModal(ModalScreen[str | None]):
             yield Static(self.question, id="prompt-question")
             yield Input(self.value, id="prompt-input")
             yield Static("", id="prompt-error", classes="step-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Input.Submitted, "#prompt-input")
     def accept_text(self, event: Input.Submitted) -> None:

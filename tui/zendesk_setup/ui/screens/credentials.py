@@ -86,7 +86,7 @@ Keys: up/down fields, f2 copy the redirect URL, enter or ctrl+n next, escape bac
         if state.auth == "oauth":
             with RadioSet(id="client-kind"):
                 yield RadioButton(
-                    "Public (PKCE, no secret; recommended)", state.client_kind != "confidential", id="kind-public"
+                    "Public (PKCE, recommended)", state.client_kind != "confidential", id="kind-public"
                 )
                 yield RadioButton("Confidential (has a secret)", state.client_kind == "confidential", id="kind-conf")
         yield Label("Client secret (masked; ctrl+r reveals)", classes="field-label", id="client-secret-label")

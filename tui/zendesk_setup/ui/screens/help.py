@@ -29,7 +29,7 @@ class HelpModal(ModalScreen[None]):
             yield Static(f"Help: {self.help_title}", classes="modal-title")
             with VerticalScroll(id="help-scroll"):
                 yield Markdown(self.help_text, id="help-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         """Close the help."""

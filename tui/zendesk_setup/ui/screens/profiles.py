@@ -85,7 +85,7 @@ Keys: up/down choose, ctrl+q quit.
         table: DataTable[str] = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="home-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Fill the table; with no profiles start the wizard straight away."""

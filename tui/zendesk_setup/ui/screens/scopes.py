@@ -63,7 +63,7 @@ Keys: enter or ctrl+n next, escape back.
         yield Input(placeholder="Type to filter scopes (e.g. users)", id="scope-filter")
         yield ScopeList(id="scope-list")
         yield Static(
-            "Presets: f2 User list (users:read) · f3 SaaS user roles (read) · f4 API presets (read write)",
+            "f2 User list: users:read · f3 SaaS roles: read · f4 API presets: read write",
             id="scope-presets",
             classes="hint",
         )

@@ -87,6 +87,11 @@ class Row:
         """Measured median over baseline median."""
         return self.measured.median_ms / self.baseline.median_ms
 
+    @property
+    def min_ratio(self) -> float:
+        """Fastest measured run over fastest baseline run."""
+        return min(self.measured.seconds) / min(self.baseline.seconds)
+
 
 # Environment --------------------------------------------------------------------------------
 
@@ -411,7 +416,10 @@ def machine_line() -> str:
 
 def print_rows(rows: list[Row]) -> list[bool]:
     """Print a table of rows and return the verdicts of those with a budget."""
-    print(f"  {'measured':<34}{'median ms':>10}{'p25-p75':>10}  {'baseline':<28}{'median ms':>10}{'ratio':>8}  budget")
+    print(
+        f"  {'measured':<34}{'median ms':>10}{'p25-p75':>10}  {'baseline':<28}{'median ms':>10}{'ratio':>8}"
+        f"{'min ratio':>10}  budget (median ratio)"
+    )
     verdicts = []
     for row in rows:
         budget = ""
@@ -421,16 +429,153 @@ def print_rows(rows: list[Row]) -> list[bool]:
             budget = f"<= {row.budget:.2f}x {verdict(ok)}"
         print(
             f"  {row.label:<34}{row.measured.median_ms:>10.1f}{row.measured.spread_ms():>10}  "
-            f"{row.baseline_label:<28}{row.baseline.median_ms:>10.1f}{row.ratio:>7.2f}x  {budget}"
+            f"{row.baseline_label:<28}{row.baseline.median_ms:>10.1f}{row.ratio:>7.2f}x{row.min_ratio:>9.2f}x  {budget}"
         )
     return verdicts
 
 
+SECTIONS = ("imports", "cli", "tui", "oauth", "memory")
+
+
+@dataclass
+class Bench:
+    """What every section needs: the temporary folders, the environment and how to run the CLI."""
+
+    root: Path
+    env: dict[str, str]
+    dirs: dict[str, Path]
+    cli: list[str]
+    runs: int
+    tui_runs: int
+    rt_runs: int
+    verdicts: list[bool] = field(default_factory=list)
+
+    @property
+    def keyring_baseline(self) -> list[str]:
+        """``python -c "import keyring, yaml; keyring.get_keyring()"``."""
+        return [sys.executable, "-c", KEYRING_BASELINE]
+
+    @property
+    def nothing(self) -> list[str]:
+        """``python -c pass``."""
+        return [sys.executable, "-c", "pass"]
+
+
+def section_imports(bench: Bench) -> None:
+    """Which heavy modules each script-facing command loads."""
+    print("Imports on the script paths (budget: no textual, httpx or rich)")
+    for label, heavy, ok in check_outputs(bench.cli, bench.env, bench.dirs):
+        bench.verdicts.append(ok)
+        print(f"  {label:<34}heavy modules: {heavy:<20}{verdict(ok)}")
+
+
+def section_cli(bench: Bench) -> None:
+    """token/header against the keyring baseline, --version/list/show against python, list 500 vs 1."""
+    cli, env, dirs = bench.cli, bench.env, bench.dirs
+    one_profile = run_once([*cli, "list", "--config-dir", str(dirs["one"])], env, check=True)[1]
+    if len(one_profile.strip().splitlines()) != 2:
+        raise BenchCrash("the one-profile config dir does not list exactly one profile")
+    keyring_label = "keyring+yaml baseline"
+    specs = [
+        ("token (api_token)", [*cli, "token"], keyring_label, bench.keyring_baseline, 1.2),
+        ("header (api_token)", [*cli, "header"], keyring_label, bench.keyring_baseline, 1.2),
+        ("token (oauth, valid)", [*cli, "token", "acme-oauth"], keyring_label, bench.keyring_baseline, 1.2),
+        ("header (oauth, valid)", [*cli, "header", "acme-oauth"], keyring_label, bench.keyring_baseline, 1.2),
+        ("--version", [*cli, "--version"], "python -c pass", bench.nothing, None),
+        ("list (2 profiles)", [*cli, "list"], "python -c pass", bench.nothing, None),
+        ("show", [*cli, "show"], "python -c pass", bench.nothing, None),
+        (
+            "list (500 profiles)",
+            [*cli, "list", "--config-dir", str(dirs["many"])],
+            "list (1 profile)",
+            [*cli, "list", "--config-dir", str(dirs["one"])],
+            1.5,
+        ),
+    ]
+    samples = measure_pairs([(a, b, env) for _, a, _, b, _ in specs], bench.runs)
+    print("Command line")
+    bench.verdicts += print_rows(
+        [
+            Row(label, measured, base_label, baseline, budget)
+            for (label, _, base_label, _, budget), (measured, baseline) in zip(specs, samples, strict=True)
+        ]
+    )
+
+
+def section_tui(bench: Bench) -> None:
+    """The home screen's start against a minimal Textual app and against the widget floor."""
+    print("Terminal UI (headless, 80x24: process start until the first screen is mounted and idle)")
+    try:
+        import zendesk_setup.ui.app  # noqa: F401
+    except ImportError as exc:
+        print(f"  skipped: zendesk_setup.ui.app cannot be imported ({exc}).")
+        return
+    tui = measure_tui(bench.dirs["main"], bench.env, bench.tui_runs)
+    wall, cpu = tui["wall"], tui["cpu"]
+    home = f"first screen ({tui['screens'].get('app')})"
+    bench.verdicts += print_rows(
+        [
+            Row(home, wall["app"], "minimal Textual app", wall["minimal"], 1.3),
+            Row("floor: DataTable+Footer app", wall["floor"], "minimal Textual app", wall["minimal"], None),
+            Row(home, wall["app"], "floor: DataTable+Footer app", wall["floor"], None),
+            Row(f"{home} CPU", cpu["app"], "minimal Textual app CPU", cpu["minimal"], None),
+            Row("floor CPU", cpu["floor"], "minimal Textual app CPU", cpu["minimal"], None),
+        ]
+    )
+    print(
+        "  to the app object (imports): "
+        + ", ".join(
+            f"{kind} {tui['imported_ms'][kind]:.0f} ms wall / {tui['cpu_imported_ms'][kind]:.0f} ms CPU"
+            for kind in TUI_KINDS
+        )
+    )
+
+
+def section_oauth(bench: Bench) -> None:
+    """The consent round trip against the fake, split into its parts."""
+    print(f"OAuth consent round trip against the fake Zendesk ({bench.rt_runs} runs)")
+    parts = measure_round_trip(bench.root, bench.rt_runs)
+
+    def ms(key: str) -> str:
+        return f"{statistics.median(parts[key]) * 1000:.1f} ms"
+
+    print(
+        f"  redirect reaches the loopback server -> profile saved: median {ms('total')} "
+        f"(min {min(parts['total']) * 1000:.1f}, max {max(parts['total']) * 1000:.1f})"
+    )
+    print(
+        f"  of which: callback answered and loopback server closed {ms('callback')}, "
+        f"code exchange {ms('exchange')}, check (users/me) + save {ms('verify_save')}"
+    )
+
+
+def section_memory(bench: Bench) -> None:
+    """Peak RSS of token and of the TUI at rest, with their baselines."""
+    print("Peak RSS (ru_maxrss of each child started from a bare runner, median of 3)")
+    memory = [
+        ("python -c pass", bench.nothing),
+        ("keyring+yaml baseline", bench.keyring_baseline),
+        ("token (api_token)", [*bench.cli, "token"]),
+        ("token (oauth, valid)", [*bench.cli, "token", "acme-oauth"]),
+        ("minimal Textual app, 1 s at rest", probe_argv("minimal", bench.dirs["main"], 1.0)),
+    ]
+    try:
+        import zendesk_setup.ui.app  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        memory.append(("TUI home screen, 1 s at rest", probe_argv("app", bench.dirs["main"], 1.0)))
+    for label, argv in memory:
+        print(f"  {label:<34}{peak_rss_kib(argv, bench.env) / 1024:>8.1f} MiB")
+
+
 def run(args: argparse.Namespace) -> int:
-    """Set everything up, measure, print the report; returns the exit code."""
-    runs = args.runs or (5 if args.quick else 21)
-    tui_runs = args.tui_runs or (3 if args.quick else 11)
-    rt_runs = 5 if args.quick else 20
+    """Set everything up, run the chosen sections, print the report; returns the exit code."""
+    chosen = [name.strip() for name in args.only.split(",")] if args.only else list(SECTIONS)
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        print(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
     root = Path(tempfile.mkdtemp(prefix="zendesk-setup-bench-"))
     try:
         env = make_env(root)
@@ -441,131 +586,44 @@ def run(args: argparse.Namespace) -> int:
         except ImportError:
             print("keyrings.alt is missing: install the test extra (pip install -e '.[test]').", file=sys.stderr)
             return 2
-        dirs = seed(root)
         cli, cli_label = cli_command()
+        bench = Bench(
+            root=root,
+            env=env,
+            dirs=seed(root),
+            cli=cli,
+            runs=args.runs or (5 if args.quick else 21),
+            tui_runs=args.tui_runs or (3 if args.quick else 11),
+            rt_runs=5 if args.quick else 20,
+        )
         print(f"zendesk-setup benchmark, {machine_line()}")
         print(
-            f"CLI run as {cli_label}; {runs} runs per command interleaved with its baseline "
-            f"({tui_runs} for the TUI, {rt_runs} OAuth round trips); wall-clock medians in ms."
+            f"CLI run as {cli_label}; {bench.runs} runs per command interleaved with its baseline "
+            f"({bench.tui_runs} for the TUI, {bench.rt_runs} OAuth round trips); wall-clock medians in ms; "
+            "'min ratio' compares the fastest runs (steadier on a busy machine)."
         )
-        print(f"Keyring: {PLAINTEXT_KEYRING} in a temporary XDG_DATA_HOME ({root}).")
+        print(f"Keyring: {PLAINTEXT_KEYRING} in a temporary XDG_DATA_HOME; bytecode precompiled in a temporary prefix.")
+        sections = {
+            "imports": section_imports,
+            "cli": section_cli,
+            "tui": section_tui,
+            "oauth": section_oauth,
+            "memory": section_memory,
+        }
+        for name in chosen:
+            print()
+            sections[name](bench)
         print()
-
-        print("Imports on the script paths (budget: no textual, httpx or rich)")
-        import_verdicts = []
-        for label, heavy, ok in check_outputs(cli, env, dirs):
-            import_verdicts.append(ok)
-            print(f"  {label:<34}heavy modules: {heavy:<20}{verdict(ok)}")
-        print()
-
-        py = sys.executable
-        keyring_base = [py, "-c", KEYRING_BASELINE]
-        nothing = [py, "-c", "pass"]
-        specs = [
-            ("token (api_token)", [*cli, "token"], "keyring+yaml baseline", keyring_base, env, 1.2),
-            ("header (api_token)", [*cli, "header"], "keyring+yaml baseline", keyring_base, env, 1.2),
-            ("token (oauth, valid)", [*cli, "token", "acme-oauth"], "keyring+yaml baseline", keyring_base, env, 1.2),
-            (
-                "header (oauth, valid)",
-                [*cli, "header", "acme-oauth"],
-                "keyring+yaml baseline",
-                keyring_base,
-                env,
-                1.2,
-            ),
-            ("--version", [*cli, "--version"], "python -c pass", nothing, env, None),
-            ("list (2 profiles)", [*cli, "list"], "python -c pass", nothing, env, None),
-            ("show", [*cli, "show"], "python -c pass", nothing, env, None),
-            (
-                "list (500 profiles)",
-                [*cli, "list", "--config-dir", str(dirs["many"])],
-                "list (1 profile)",
-                [*cli, "list", "--config-dir", str(dirs["one"])],
-                env,
-                1.5,
-            ),
-        ]
-        pairs = [(a, b, e) for _, a, _, b, e, _ in specs]
-        samples = measure_pairs(pairs, runs)
-        rows = [
-            Row(label, measured, base_label, baseline, budget)
-            for (label, _, base_label, _, _, budget), (measured, baseline) in zip(specs, samples, strict=True)
-        ]
-        print("Command line")
-        budget_verdicts = print_rows(rows)
-        env_one_check = run_once([*cli, "list", "--config-dir", str(dirs["one"])], env, check=True)[1]
-        if len(env_one_check.strip().splitlines()) != 2:
-            raise BenchCrash("the one-profile config dir does not list exactly one profile")
-        print()
-
-        print("Terminal UI (headless, 80x24: process start until the first screen is mounted and idle)")
-        tui = None
-        try:
-            import zendesk_setup.ui.app  # noqa: F401
-        except ImportError as exc:
-            print(f"  skipped: zendesk_setup.ui.app cannot be imported yet ({exc}).")
-        else:
-            tui = measure_tui(dirs["main"], env, tui_runs)
-            wall, cpu = tui["wall"], tui["cpu"]
-            home = f"first screen ({tui['screens'].get('app')})"
-            budget_verdicts += print_rows(
-                [
-                    Row(home, wall["app"], "minimal Textual app", wall["minimal"], 1.3),
-                    Row("floor: DataTable+Footer app", wall["floor"], "minimal Textual app", wall["minimal"], None),
-                    Row(home, wall["app"], "floor: DataTable+Footer app", wall["floor"], None),
-                    Row(f"{home} CPU", cpu["app"], "minimal Textual app CPU", cpu["minimal"], None),
-                    Row("floor CPU", cpu["floor"], "minimal Textual app CPU", cpu["minimal"], None),
-                ]
-            )
-            print(
-                "  to the app object (imports): "
-                + ", ".join(
-                    f"{kind} {tui['imported_ms'][kind]:.0f} ms wall / {tui['cpu_imported_ms'][kind]:.0f} ms CPU"
-                    for kind in TUI_KINDS
-                )
-            )
-        print()
-
-        print(f"OAuth consent round trip against the fake Zendesk ({rt_runs} runs)")
-        parts = measure_round_trip(root, rt_runs)
-        print(
-            "  redirect reaches the loopback server -> profile saved: "
-            f"median {statistics.median(parts['total']) * 1000:.1f} ms "
-            f"(min {min(parts['total']) * 1000:.1f}, max {max(parts['total']) * 1000:.1f})"
-        )
-        print(
-            "  of which: callback received and server closed "
-            f"{statistics.median(parts['callback']) * 1000:.1f} ms, code exchange "
-            f"{statistics.median(parts['exchange']) * 1000:.1f} ms, check + save "
-            f"{statistics.median(parts['verify_save']) * 1000:.1f} ms"
-        )
-        print()
-
-        print("Peak RSS (ru_maxrss of each child started from a bare runner, median of 3)")
-        memory = [
-            ("python -c pass", nothing),
-            ("keyring+yaml baseline", keyring_base),
-            ("token (api_token)", [*cli, "token"]),
-            ("token (oauth, valid)", [*cli, "token", "acme-oauth"]),
-        ]
-        if tui is not None:
-            memory += [
-                ("minimal Textual app, 1 s at rest", probe_argv("minimal", dirs["main"], 1.0)),
-                ("TUI home screen, 1 s at rest", probe_argv("app", dirs["main"], 1.0)),
-            ]
-        for label, argv in memory:
-            print(f"  {label:<34}{peak_rss_kib(argv, env) / 1024:>8.1f} MiB")
-        print()
-
-        all_verdicts = import_verdicts + budget_verdicts
-        missed = all_verdicts.count(False)
-        print(f"Budgets: {len(all_verdicts) - missed} PASS, {missed} MISS")
+        missed = bench.verdicts.count(False)
+        print(f"Budgets: {len(bench.verdicts) - missed} PASS, {missed} MISS")
         return 0
     except BenchCrash as exc:
         print(f"benchmark crashed: {exc}", file=sys.stderr)
         return 1
     finally:
-        if not args.keep:
+        if args.keep:
+            print(f"(kept {root})")
+        else:
             shutil.rmtree(root, ignore_errors=True)
 
 
@@ -575,6 +633,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="few repetitions (about a minute)")
     parser.add_argument("--runs", type=int, help="runs per CLI command and per baseline (default 21, quick 5)")
     parser.add_argument("--tui-runs", type=int, help="runs of each TUI probe (default 11, quick 3)")
+    parser.add_argument("--only", metavar="LIST", help=f"comma-separated sections to run ({','.join(SECTIONS)})")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder for inspection")
     return run(parser.parse_args(argv))
 

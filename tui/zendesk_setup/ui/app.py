@@ -6,22 +6,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from zendesk_setup.core.errors import SetupError
 from zendesk_setup.core.profiles import ProfileStore
-from zendesk_setup.core.wizard import (
-    STEP_AUTH,
-    STEP_CONSENT,
-    STEP_CREDENTIALS,
-    STEP_INSTANCE,
-    STEP_SCOPES,
-    WizardState,
-)
 from zendesk_setup.ui.messages import BACK, DONE, NEXT, GoTo, ProfilesChanged, WizardEnded
+
+if TYPE_CHECKING:
+    from zendesk_setup.core.wizard import WizardState
 
 EXIT_OK = 0
 EXIT_CANCELLED = 1
@@ -31,7 +26,7 @@ EXIT_USAGE = 2
 class ZendeskSetupApp(App[int]):
     """Profiles home plus the step-by-step wizard for new and saved profiles."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "zendesk-setup"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,6 +76,8 @@ class ZendeskSetupApp(App[int]):
 
     def new_state(self, name: str | None = None) -> WizardState:
         """A fresh wizard state, with the preset base URL when the app was given one."""
+        from zendesk_setup.core.wizard import WizardState
+
         state = WizardState(name=name or "")
         if self.preset_base_url:
             state.advanced = True
@@ -98,6 +95,8 @@ class ZendeskSetupApp(App[int]):
                 self.result_note = error.message
                 self.exit(EXIT_USAGE)
                 return
+            from zendesk_setup.core.wizard import WizardState
+
             self.start_wizard(WizardState.from_profile(profile))
         elif self.mode == "new":
             self.start_wizard(self.new_state(self.start_name))
@@ -113,6 +112,8 @@ class ZendeskSetupApp(App[int]):
         self.run_wizard(state)
 
     def _step_screen(self, step: str, state: WizardState, index: int, count: int, field: str | None) -> Any:
+        from zendesk_setup.core.wizard import STEP_AUTH, STEP_CONSENT, STEP_CREDENTIALS, STEP_INSTANCE, STEP_SCOPES
+
         if step == STEP_AUTH:
             from zendesk_setup.ui.screens.auth_type import AuthTypeScreen as screen_class
         elif step == STEP_INSTANCE:

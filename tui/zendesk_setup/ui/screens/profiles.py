@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Footer, Static
 
 from zendesk_setup.core.errors import SetupError
 from zendesk_setup.core.profiles import CheckRecord, Profile, ProfilesDocument, validate_profile_name
-from zendesk_setup.core.wizard import AUTH_LABELS, WizardState
 
 if TYPE_CHECKING:
     from zendesk_setup.ui.app import ZendeskSetupApp
@@ -177,6 +176,8 @@ Keys: up/down choose, ctrl+q quit.
     @on(DataTable.RowSelected, "#profiles-table")
     def action_edit_profile(self) -> None:
         """Start the wizard on the highlighted profile."""
+        from zendesk_setup.core.wizard import WizardState
+
         profile = self.selected_profile()
         if profile is not None:
             self.setup_app.start_wizard(WizardState.from_profile(profile))
@@ -341,4 +342,4 @@ def revoke(profile: Profile, app: ZendeskSetupApp) -> str:
     return " The OAuth token was revoked on Zendesk."
 
 
-__all__ = ["AUTH_LABELS", "ProfilesScreen", "ago", "check_text"]
+__all__ = ["ProfilesScreen", "ago", "check_text"]

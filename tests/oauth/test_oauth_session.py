@@ -9,7 +9,7 @@ import pytest
 from tests.fake_zendesk import FakeZendesk
 
 from zendesk_setup.core import flows
-from zendesk_setup.core.errors import OAuthError
+from zendesk_setup.core.errors import OAuthError, SetupError
 from zendesk_setup.core.profiles import Profile, ProfileStore
 from zendesk_setup.core.secrets import secret_store_for
 from zendesk_setup.core.session import Session, load_profile, open_session
@@ -141,3 +141,14 @@ def test_failed_client_credentials_add_saves_nothing(ofake: FakeZendesk, config_
         )
     assert not (config_dir / "profiles.yaml").exists()
     assert stored(config_dir, "ci") == {}
+
+
+
+def test_a_damaged_keyring_entry_names_the_profile_in_the_fix(saved: SavedOAuth, config_dir: Path) -> None:
+    import keyring
+
+    keyring.set_password("zendesk-setup", "acme", "not the JSON zendesk-setup writes")
+    with pytest.raises(SetupError) as caught:
+        session_at(saved, config_dir, 0).token()
+    assert "zendesk-setup edit acme" in str(caught.value)
+    assert "NAME" not in str(caught.value)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +59,18 @@ class Session:
 
     def fields(self) -> dict[str, Any]:
         """The stored secret fields (an empty dict when there is no entry)."""
-        return self.secrets.get(self.profile.name) or {}
+        with self.naming_errors():
+            return self.secrets.get(self.profile.name) or {}
+
+    @contextmanager
+    def naming_errors(self) -> Iterator[None]:
+        """Put this profile's name into the ``zendesk-setup edit NAME`` hints of errors raised inside."""
+        try:
+            yield
+        except SetupError as exc:
+            if exc.hint:
+                exc.hint = exc.hint.replace("zendesk-setup edit NAME", f"zendesk-setup edit {self.profile.name}")
+            raise
 
     def token(self, *, force_refresh: bool = False) -> str:
         """The bare secret a script sends: the API token, or a valid OAuth access token."""
@@ -160,7 +172,7 @@ class Session:
         """Verify against Zendesk who these credentials belong to (refreshing an OAuth token once on 401)."""
         from zendesk_setup.core.zendesk import ZendeskError, fetch_identity
 
-        with self.http() as http:
+        with self.http() as http, self.naming_errors():
             try:
                 return self._identity(http, fetch_identity, notify, force_refresh=False)
             except ZendeskError as exc:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from tests.conftest import EMAIL
 from tests.ui.conftest import free_port, paste, screen_text, settle, stored_secrets
-from textual.widgets import Input, Static
+from textual.widgets import Input, SelectionList, Static
 
 from zendesk_setup.ui.screens.auth_type import AuthTypeScreen
 from zendesk_setup.ui.screens.consent import ConsentScreen
@@ -163,3 +163,20 @@ async def test_denied_consent_says_so(app_factory, fake, browser, monkeypatch) -
         await settle(pilot)
         assert isinstance(app.screen, ConsentScreen)
         assert "denied" in screen_text(app)
+
+
+async def test_typing_a_resource_name_then_down_and_space_ticks_that_resource(app_factory) -> None:
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, "acme_cli")
+        await pilot.press("enter")
+        assert isinstance(app.screen, ScopesScreen)
+        await pilot.press(*"users", "down", "space")
+        scope_list = app.screen.query_one("#scope-list", SelectionList)
+        shown = [scope_list.get_option_at_index(i).value for i in range(scope_list.option_count)]
+        assert [value for value in shown if not value.startswith("group:")] == ["users:read", "users:write"]
+        assert list(scope_list.selected) == ["users:read"]
+        assert "Scope string: users:read" in str(app.screen.query_one("#scope-string", Static).render())

@@ -79,11 +79,15 @@ Keys: enter or ctrl+n next, escape back.
         needle = text.strip().lower()
         scope_list = self.query_one("#scope-list", ScopeList)
         items: list[Selection[str]] = []
+        # "users" should find users:read, not every scope whose description mentions users.
+        by_name = any(needle in e.scope for group in self.catalogue.groups for e in group.entries)
         for group in self.catalogue.groups:
             entries = [
                 e
                 for e in group.entries
-                if not needle or needle in e.scope or needle in e.help.lower() or needle in group.title.lower()
+                if not needle
+                or needle in e.scope
+                or (not by_name and (needle in e.help.lower() or needle in group.title.lower()))
             ]
             if not entries:
                 continue

@@ -131,7 +131,8 @@ async def test_pasted_redirect_url_completes_the_consent(app_factory, config_dir
         url = screen.consent.url
         assert url in screen_text(app).replace("\n", "") or url[:60] in screen_text(app)
         location = fake.consent(url, "allow")
-        await pilot.press(*"not a url")
+        assert app.focused is screen.query_one("#consent-url")
+        await pilot.press("tab", *"not a url")
         await pilot.press("enter")
         assert isinstance(app.screen, ConsentScreen)
         assert str(app.screen.query_one("#step-error", Static).render())
@@ -168,3 +169,33 @@ async def test_new_client_credentials_profile(app_factory, config_dir: Path, fak
     assert profile["auth"] == "client_credentials" and profile["scopes"] == ["read"]
     fields = stored_secrets("acme-ci")
     assert fields["client_secret"] == CLIENT_SECRET and fields["access_token"] in fake.live_access_tokens()
+
+
+async def test_a_paste_anywhere_on_the_consent_screen_completes_it_and_o_opens_the_browser_again(
+    app_factory, config_dir: Path, fake, browser: Path, monkeypatch
+) -> None:
+    fake.add_client("acme_cli")
+    monkeypatch.setenv("SCRIPTED_BROWSER_ACTION", "none")
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"acme", "enter", *"acme_cli", "enter", "f3", "enter")
+        screen = app.screen
+        assert isinstance(screen, ConsentScreen)
+        while screen.consent is None:
+            await pilot.pause()
+        await pilot.press("o")
+        for _ in range(200):  # the browser runs in a thread worker; the consent worker keeps waiting
+            if len(opened_pages(browser)) == 2:
+                break
+            await pilot.pause(0.02)
+        location = fake.consent(screen.consent.url, "allow")
+        assert app.focused is screen.query_one("#consent-url")
+        await paste(pilot, location)
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+    assert len(opened_pages(browser)) == 2
+
+
+def opened_pages(log: Path) -> list[str]:
+    """One line per page the scripted browser opened."""
+    return log.read_text().splitlines() if log.exists() else []

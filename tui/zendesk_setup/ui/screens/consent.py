@@ -5,7 +5,7 @@ from __future__ import annotations
 import webbrowser
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -22,16 +22,22 @@ if TYPE_CHECKING:
     from zendesk_setup.core.flows import Consent
 
 
+class ConsentUrl(Static, can_focus=True):
+    """The authorisation URL, focusable so `o` and `c` work without typing into the paste field."""
+
+
 class ConsentScreen(WizardScreen):
     """Opens the Zendesk consent page and waits for the redirect (or a pasted URL or code)."""
 
     STEP = STEP_CONSENT
-    AUTO_FOCUS = "#paste-input"
+    AUTO_FOCUS = "#consent-url"
     FIELD_IDS: ClassVar[dict[str, str]] = {"consent": "paste-input"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Cancel", id="back", tooltip="Stop waiting, free the port and go back"),
-        Binding("f2", "open_again", "Open browser", id="open-browser", tooltip="Open the consent page again"),
-        Binding("f3", "copy_url", "Copy URL", id="copy-url", tooltip="Copy the consent URL to the clipboard"),
+        Binding("o", "open_again", "Open browser", id="open-browser", tooltip="Open the consent page again"),
+        Binding("c", "copy_url", "Copy URL", id="copy-url", tooltip="Copy the consent URL to the clipboard"),
+        Binding("f2", "open_again", "Open browser", show=False, id="open-browser-f2", tooltip="Same as o"),
+        Binding("f3", "copy_url", "Copy URL", show=False, id="copy-url-f3", tooltip="Same as c"),
     ]
     HELP = """\
 zendesk-setup opened the Zendesk consent page in your browser. Sign in as the user the scripts should
@@ -40,13 +46,13 @@ act as, check the scopes, and press **Allow**. Zendesk then sends the browser to
 
 **Over SSH or without a browser here**: open the URL shown on any machine. After *Allow* the browser
 shows an error page for the 127.0.0.1 address: copy the whole address from its address bar (or
-just the `code` value) and paste it into the field, then press enter.
+just the `code` value) and paste it anywhere on this screen (or tab to the field, type it and press enter).
 
 The code is valid for 120 seconds. If Zendesk says the redirect URL is not allowed, add the exact
 redirect URL to the OAuth client in Admin Center.
 
-Keys: f2 open the browser again, f3 copy the URL, enter submit a pasted URL, escape cancel (frees the
-port), ctrl+q quit.
+Keys: o open the browser again (or retry after a failure), c copy the URL, tab to the paste field, enter
+submit it, escape cancel (frees the port), ctrl+q quit.
 """
 
     def __init__(self, state: WizardState, index: int, count: int, *, focus_field: str | None = None) -> None:
@@ -60,9 +66,9 @@ port), ctrl+q quit.
     def compose_body(self) -> ComposeResult:
         """Status, the full URL, the countdown and the paste field."""
         yield Static("Checking the keyring and preparing the sign-in…", id="consent-status", classes="step-intro")
-        yield Static("", id="consent-url")
+        yield ConsentUrl("", id="consent-url")
         yield Static("", id="consent-countdown")
-        yield Label("Paste the redirected URL (or just the code) here, then enter:", classes="field-label")
+        yield Label("Paste the redirected URL (or the code) anywhere, or tab here and type:", classes="field-label")
         yield Input(placeholder="http://127.0.0.1:…/callback?code=…&state=…", id="paste-input")
 
     def on_mount(self) -> None:
@@ -98,7 +104,7 @@ port), ctrl+q quit.
         """Explain why the consent failed and what to do."""
         self.finished = True
         self.set_status(f"{error.message} {error.hint or ''}".strip(), error=True)
-        self.query_one("#consent-countdown", Static).update("Press escape to go back, or f2 to try again.")
+        self.query_one("#consent-countdown", Static).update("Press escape to go back, or o to try again.")
 
     def open_browser(self, url: str) -> None:
         """Open the URL with the user's browser (Python's webbrowser honours $BROWSER)."""
@@ -167,7 +173,7 @@ port), ctrl+q quit.
         """Take the code from a pasted redirected URL (the state is checked) and stop listening."""
         consent = self.consent
         if consent is None or self.finished:
-            self.show_error(SetupError("The sign-in is not waiting; press f2 to start it again."))
+            self.show_error(SetupError("The sign-in is not waiting; press o to start it again."))
             return
         try:
             code = consent.code_from_paste(event.value)
@@ -177,6 +183,16 @@ port), ctrl+q quit.
         self.show_error(None)
         self.pasted_code = code
         consent.close()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste anywhere on the screen goes to the paste field and is submitted at once."""
+        paste_input = self.query_one("#paste-input", Input)
+        if self.focused is paste_input or not event.text.strip():
+            return
+        event.stop()
+        paste_input.value = event.text.strip()
+        paste_input.focus()
+        self.use_pasted_redirect(Input.Submitted(paste_input, paste_input.value))
 
     def action_open_again(self) -> None:
         """Open the consent page again (or restart the sign-in after a failure)."""

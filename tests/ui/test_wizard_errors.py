@@ -180,3 +180,33 @@ async def test_typing_a_resource_name_then_down_and_space_ticks_that_resource(ap
         assert [value for value in shown if not value.startswith("group:")] == ["users:read", "users:write"]
         assert list(scope_list.selected) == ["users:read"]
         assert "Scope string: users:read" in str(app.screen.query_one("#scope-string", Static).render())
+
+
+@pytest.mark.usefixtures("no_keyring")
+async def test_without_a_keyring_i_on_consent_switches_to_the_file_store_and_signs_in(
+    app_factory, fake, browser, config_dir: Path
+) -> None:
+    fake.add_client("acme_cli")
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, "acme_cli")
+        await pilot.press("enter", "f3", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsentScreen)
+        assert "plain-text 0600 file (insecure)" in screen_text(app)
+        await pilot.press("i", "y")
+        await settle(pilot, rounds=8)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+    profile = yaml.safe_load((config_dir / "profiles.yaml").read_text())["profiles"]["acme"]
+    assert profile["storage"] == "file"
+    secrets_file = config_dir / "secrets.yaml"
+    assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
+    access_token = yaml.safe_load(secrets_file.read_text())["secrets"]["acme"]["access_token"]
+    assert access_token in fake.live_access_tokens()
+    assert access_token not in (config_dir / "profiles.yaml").read_text()

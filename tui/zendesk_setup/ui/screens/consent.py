@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from zendesk_setup.core.errors import OAuthError, SetupError
+from zendesk_setup.core.errors import KeyringError, OAuthError, SetupError
 from zendesk_setup.core.wizard import STEP_CONSENT, WizardState, stored_client_secret
 from zendesk_setup.ui.messages import NEXT
 from zendesk_setup.ui.screens.base import WizardScreen
@@ -36,6 +36,7 @@ class ConsentScreen(WizardScreen):
         Binding("escape", "back", "Cancel", id="back", tooltip="Stop waiting, free the port and go back"),
         Binding("o", "open_again", "Open browser", id="open-browser", tooltip="Open the consent page again"),
         Binding("c", "copy_url", "Copy URL", id="copy-url", tooltip="Copy the consent URL to the clipboard"),
+        Binding("i", "insecure_storage", "Store in file", id="insecure", tooltip="Keep secrets in a 0600 file"),
         Binding("f2", "open_again", "Open browser", show=False, id="open-browser-f2", tooltip="Same as o"),
         Binding("f3", "copy_url", "Copy URL", show=False, id="copy-url-f3", tooltip="Same as c"),
     ]
@@ -62,6 +63,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         self.started_at: float | None = None
         self.ticker: Timer | None = None
         self.finished = False
+        self.failure: SetupError | None = None
 
     def compose_body(self) -> ComposeResult:
         """Status, the full URL, the countdown and the paste field."""
@@ -103,8 +105,39 @@ submit it, escape cancel (frees the port), ctrl+q quit.
     def show_failure(self, error: SetupError) -> None:
         """Explain why the consent failed and what to do."""
         self.finished = True
+        self.failure = error
         self.set_status(f"{error.message} {error.hint or ''}".strip(), error=True)
-        self.query_one("#consent-countdown", Static).update("Press escape to go back, or o to try again.")
+        keys = "Press escape to go back, or o to try again."
+        if self.keyring_failed():
+            keys = "Press i to keep the secrets in a plain-text 0600 file (insecure), o to retry, escape to go back."
+        self.query_one("#consent-countdown", Static).update(keys)
+        self.refresh_bindings()
+
+    def keyring_failed(self) -> bool:
+        """True when the last failure was the keyring and the file store has not been chosen yet."""
+        return isinstance(self.failure, KeyringError) and self.state.storage != "file"
+
+    def action_insecure_storage(self) -> None:
+        """After a keyring failure, offer the plain-text file with a warning, then start the sign-in again."""
+        from zendesk_setup.ui.screens.confirm import ConfirmModal
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self.state.storage = "file"
+                self.failure = None
+                self.refresh_bindings()
+                self.show_error(None)
+                self.run_consent()
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Store this profile's secrets in a plain-text file (secrets.yaml, mode 0600) beside "
+                "profiles.yaml? Anyone who can read your files can use them.",
+                yes="Use the file",
+                no="Cancel",
+            ),
+            chosen,
+        )
 
     def open_browser(self, url: str) -> None:
         """Open the URL with the user's browser (Python's webbrowser honours $BROWSER)."""
@@ -222,6 +255,8 @@ submit it, escape cancel (frees the port), ctrl+q quit.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No next key here: the consent itself moves on."""
+        if action == "insecure_storage":
+            return self.keyring_failed()
         return action != "next_step"
 
     def on_unmount(self) -> None:

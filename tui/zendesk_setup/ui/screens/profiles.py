@@ -9,10 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from zendesk_setup.core.errors import SetupError
 from zendesk_setup.core.profiles import CheckRecord, Profile, ProfilesDocument, validate_profile_name
+from zendesk_setup.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from zendesk_setup.ui.app import ZendeskSetupApp
@@ -84,7 +85,7 @@ Keys: up/down choose, ctrl+q quit.
         table: DataTable[str] = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="home-status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Fill the table; with no profiles start the wizard straight away."""

@@ -1,0 +1,124 @@
+"""A one-line footer of the screen's keys: what Textual's compact Footer shows, drawn by one widget.
+
+Textual's Footer mounts a widget per key and recomposes all of them whenever the bindings change;
+on the home screen that was the largest single cost of the first paint. This bar draws the same
+keys as one line, dims keys whose action is disabled, and a click on a key presses it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.strip import Strip
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+_DIM = Style(dim=True)
+
+
+class KeyBar(Widget, can_focus=False):
+    """The keys of the active bindings (shown ones only), docked at the bottom of the screen."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-bar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._spans: list[tuple[int, int, str, str]] = []
+
+    def on_mount(self) -> None:
+        """Redraw whenever the screen's bindings change (focus moves, ``refresh_bindings``)."""
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        """Stop listening to the screen."""
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        self.refresh()
+
+    def keys(self) -> list[tuple[str, str, str, bool, str]]:
+        """(key, key display, description, enabled, tooltip) of each shown key, one per action, in order."""
+        seen: set[str] = set()
+        keys: list[tuple[str, str, str, bool, str]] = []
+        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            display = self.app.get_key_display(binding)
+            keys.append((binding.key, display, binding.description, enabled, tooltip or binding.description))
+        return keys
+
+    def render_line(self, y: int) -> Strip:
+        """The single line: ``key description`` pairs, one space apart, as the compact Footer lays them out."""
+        base = self.rich_style
+        width = self.size.width
+        if y != 0:
+            return Strip.blank(width, base)
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        segments: list[Segment] = []
+        spans: list[tuple[int, int, str, str]] = []
+        x = 0
+        for key, display, description, enabled, tooltip in self.keys():
+            start = x
+            key_part, text_part = key_style, description_style
+            if not enabled:
+                key_part, text_part = key_part + _DIM, text_part + _DIM
+            segments.append(Segment(display, key_part))
+            x += cell_len(display)
+            if description:
+                segments.append(Segment(f" {description}", text_part))
+                x += 1 + cell_len(description)
+            spans.append((start, x, key if enabled else "", tooltip))
+            segments.append(Segment(" ", base))
+            x += 1
+        self._spans = spans
+        return Strip(segments, x).adjust_cell_length(width, base)
+
+    def _key_at(self, x: int) -> tuple[str, str] | None:
+        for start, end, key, tooltip in self._spans:
+            if start <= x < end:
+                return key, tooltip
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Explain the key under the pointer in a tooltip."""
+        hit = self._key_at(event.x)
+        self.tooltip = hit[1] if hit else None
+
+    def on_click(self, event: events.Click) -> None:
+        """Press the clicked key (a disabled key rings the bell)."""
+        hit = self._key_at(event.x)
+        if hit is None:
+            return
+        if hit[0]:
+            self.app.simulate_key(hit[0])
+        else:
+            self.app.bell()
+
+
+__all__ = ["KeyBar"]

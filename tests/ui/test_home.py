@@ -7,12 +7,12 @@ from pathlib import Path
 import yaml
 from tests.conftest import API_TOKEN
 from tests.ui.conftest import paste, save_api_token_profile, save_oauth_profile, screen_text, settle, stored_secrets
-from textual.widgets import DataTable
 
 from zendesk_setup.ui.screens.auth_type import AuthTypeScreen
 from zendesk_setup.ui.screens.confirm import ConfirmModal, DeleteModal, PromptModal
 from zendesk_setup.ui.screens.instance import InstanceScreen
 from zendesk_setup.ui.screens.profiles import ProfilesScreen
+from zendesk_setup.ui.widgets.row_table import RowTable
 
 
 def profiles_yaml(config_dir: Path) -> dict:
@@ -39,7 +39,7 @@ async def test_home_lists_profiles_and_manages_them(app_factory, config_dir: Pat
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#profiles-table", DataTable)
+        table = app.screen.query_one("#profiles-table", RowTable)
         assert table.row_count == 2
         text = screen_text(app)
         assert "★ default" in text and "never checked" in text and "API token" in text

@@ -9,11 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from zendesk_setup.core.errors import SetupError
 from zendesk_setup.core.profiles import CheckRecord, Profile, ProfilesDocument, validate_profile_name
 from zendesk_setup.ui.widgets.key_bar import KeyBar
+from zendesk_setup.ui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
     from zendesk_setup.ui.app import ZendeskSetupApp
@@ -82,14 +83,13 @@ Keys: up/down choose, ctrl+q quit.
     def compose(self) -> ComposeResult:
         """Title, table, status line and footer."""
         yield Static("zendesk-setup · profiles", id="home-title")
-        table: DataTable[str] = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield RowTable(id="profiles-table", zebra_stripes=True)
         yield Static("", id="home-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
         """Fill the table; with no profiles start the wizard straight away."""
-        table = self.query_one("#profiles-table", DataTable)
+        table = self.query_one("#profiles-table", RowTable)
         table.add_column("Name", key="name")
         table.add_column("Subdomain", key="subdomain")
         table.add_column("Auth", key="auth")
@@ -101,7 +101,7 @@ Keys: up/down choose, ctrl+q quit.
 
     def reload(self) -> None:
         """Read profiles.yaml again and redraw the table (a bad file is reported, never overwritten)."""
-        table = self.query_one("#profiles-table", DataTable)
+        table = self.query_one("#profiles-table", RowTable)
         current = self.focus_name or self.selected_name()
         self.focus_name = None
         try:
@@ -112,15 +112,21 @@ Keys: up/down choose, ctrl+q quit.
             self.load_error = error
         table.clear()
         now = self.setup_app.now_fn()
-        for name, profile in self.document.profiles.items():
-            table.add_row(
-                name,
-                profile.subdomain,
-                SHORT_AUTH.get(profile.auth, profile.auth),
-                "★ default" if self.document.default == name else "",
-                check_text(profile.checked, now),
-                key=name,
-            )
+        table.add_rows(
+            [
+                (
+                    name,
+                    (
+                        name,
+                        profile.subdomain,
+                        SHORT_AUTH.get(profile.auth, profile.auth),
+                        "★ default" if self.document.default == name else "",
+                        check_text(profile.checked, now),
+                    ),
+                )
+                for name, profile in self.document.profiles.items()
+            ]
+        )
         if current in self.document.profiles:
             table.move_cursor(row=table.get_row_index(current))
         status = self.query_one("#home-status", Static)
@@ -137,14 +143,7 @@ Keys: up/down choose, ctrl+q quit.
 
     def selected_name(self) -> str | None:
         """The profile under the cursor."""
-        table = self.query_one("#profiles-table", DataTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return str(key.value) if key.value is not None else None
+        return self.query_one("#profiles-table", RowTable).cursor_key
 
     def selected_profile(self) -> Profile | None:
         """The Profile under the cursor."""
@@ -174,7 +173,7 @@ Keys: up/down choose, ctrl+q quit.
         """Start the wizard for a new profile."""
         self.setup_app.start_wizard(self.setup_app.new_state())
 
-    @on(DataTable.RowSelected, "#profiles-table")
+    @on(RowTable.RowSelected, "#profiles-table")
     def action_edit_profile(self) -> None:
         """Start the wizard on the highlighted profile."""
         from zendesk_setup.core.wizard import WizardState

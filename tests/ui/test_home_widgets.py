@@ -1,0 +1,124 @@
+"""Pilot tests of the home screen's light widgets: RowTable (cursor, scrolling, selection) and KeyBar."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+
+from zendesk_setup.ui.widgets.key_bar import KeyBar
+from zendesk_setup.ui.widgets.row_table import RowTable
+
+
+class TableApp(App[None]):
+    """A RowTable of ``rows`` profiles above a KeyBar, recording selections and key actions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "extra", "Extra"),
+        Binding("h", "hidden", "Hidden"),
+        Binding("y", "extra", "Same action", show=True),
+    ]
+
+    def __init__(self, rows: int) -> None:
+        super().__init__()
+        self.rows = rows
+        self.selected: list[str] = []
+        self.extras = 0
+
+    def compose(self) -> ComposeResult:
+        yield RowTable(id="table", zebra_stripes=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        table.add_column("Name", key="name")
+        table.add_column("Auth", key="auth")
+        table.add_rows([(f"p{i:03d}", (f"p{i:03d}", "OAuth" if i % 2 else "API token")) for i in range(self.rows)])
+        table.focus()
+
+    def on_row_table_row_selected(self, message: RowTable.RowSelected) -> None:
+        self.selected.append(message.row_key)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "hidden" and (action != "extra" or self.extras < 2)
+
+    def action_extra(self) -> None:
+        self.extras += 1
+
+
+def lines(app: App[Any]) -> list[str]:
+    """The screen as plain text lines."""
+    import html
+    import re
+
+    svg = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+async def test_cursor_moves_scrolls_and_selects() -> None:
+    app = TableApp(500)
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        assert table.row_count == 500 and table.cursor_key == "p000"
+        await pilot.press("down", "down")
+        assert table.cursor_key == "p002"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == ["p002"]
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_key == "p499"
+        assert table.scroll_y > 0, "the last row is scrolled into view"
+        assert "p499" in "".join(lines(app))
+        assert "Name" in "".join(lines(app)), "the header stays on top while scrolled"
+        await pilot.press("pageup")
+        assert table.cursor_row < 499
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_key == "p000" and table.scroll_y == 0
+        await pilot.press("up")
+        assert table.cursor_row == 0, "the cursor stops at the first row"
+
+
+async def test_click_highlights_then_selects() -> None:
+    app = TableApp(5)
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.click(RowTable, offset=(2, 3))
+        assert table.cursor_key == "p002" and app.selected == []
+        await pilot.click(RowTable, offset=(2, 3))
+        await pilot.pause()
+        assert app.selected == ["p002"]
+        await pilot.click(RowTable, offset=(2, 0))
+        assert table.cursor_key == "p002", "a click on the header changes nothing"
+
+
+async def test_clear_and_refill_keeps_lookups_right() -> None:
+    app = TableApp(3)
+    async with app.run_test(size=(60, 12)):
+        table = app.query_one(RowTable)
+        table.clear()
+        assert table.row_count == 0 and table.cursor_key is None
+        table.add_row("zed", "OAuth", key="zed")
+        table.add_row("amy", "API token", key="amy")
+        table.move_cursor(row=table.get_row_index("amy"))
+        assert table.cursor_key == "amy" and table.get_row("zed") == ("zed", "OAuth")
+
+
+async def test_key_bar_shows_enabled_keys_once_per_action_and_clicks_press_them() -> None:
+    app = TableApp(1)
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar).render_line(0).text
+        assert bar.strip() == "x Extra", bar
+        assert "Hidden" not in bar, "an action check_action refuses is not shown"
+        assert "Same action" not in bar, "one key per action, like Footer"
+        await pilot.click(KeyBar, offset=(0, 0))
+        await pilot.pause()
+        assert app.extras == 1
+        await pilot.click(KeyBar, offset=(4, 0))
+        app.refresh_bindings()
+        await pilot.pause()
+        assert app.extras == 2
+        assert "Extra" not in "".join(lines(app)[-3:]), "redrawn when the bindings change"

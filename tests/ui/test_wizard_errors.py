@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.conftest import EMAIL
+from tests.conftest import API_TOKEN, EMAIL
 from tests.ui.conftest import free_port, paste, screen_text, settle, stored_secrets
 from textual.widgets import Input, SelectionList, Static
 
@@ -210,3 +210,33 @@ async def test_without_a_keyring_i_on_consent_switches_to_the_file_store_and_sig
     access_token = yaml.safe_load(secrets_file.read_text())["secrets"]["acme"]["access_token"]
     assert access_token in fake.live_access_tokens()
     assert access_token not in (config_dir / "profiles.yaml").read_text()
+
+
+@pytest.mark.usefixtures("no_keyring")
+async def test_without_a_keyring_an_api_token_profile_saves_to_the_file_only_after_i_and_yes(
+    app_factory, config_dir: Path
+) -> None:
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, EMAIL)
+        await pilot.press("down")
+        await paste(pilot, API_TOKEN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "No usable OS keyring" in screen_text(app)
+        assert not (config_dir / "profiles.yaml").exists()
+        await pilot.press("i", "n")
+        await settle(pilot)
+        assert not (config_dir / "profiles.yaml").exists()
+        await pilot.press("i", "y")
+        await settle(pilot)
+        assert "secrets.yaml" in screen_text(app)
+        assert API_TOKEN not in screen_text(app)
+    assert yaml.safe_load((config_dir / "profiles.yaml").read_text())["profiles"]["acme"]["storage"] == "file"
+    assert yaml.safe_load((config_dir / "secrets.yaml").read_text())["secrets"]["acme"] == {"api_token": API_TOKEN}

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
 from zendesk_setup.core.errors import InputError
+
+INSECURE_STORAGE_QUESTION = (
+    "Store this profile's secrets in a plain-text file (secrets.yaml, mode 0600) beside "
+    "profiles.yaml? Anyone who can read your files can use them."
+)
+
+
+def ask_insecure_storage(app: App[object], use_file: Callable[[], None]) -> None:
+    """After a keyring failure, warn about the plain-text secrets file and call ``use_file`` if the user agrees."""
+
+    def chosen(yes: bool | None) -> None:
+        if yes:
+            use_file()
+
+    app.push_screen(ConfirmModal(INSECURE_STORAGE_QUESTION, yes="Use the file", no="Cancel"), chosen)
 
 
 class ConfirmModal(ModalScreen[bool]):

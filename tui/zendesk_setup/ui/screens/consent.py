@@ -119,25 +119,16 @@ submit it, escape cancel (frees the port), ctrl+q quit.
 
     def action_insecure_storage(self) -> None:
         """After a keyring failure, offer the plain-text file with a warning, then start the sign-in again."""
-        from zendesk_setup.ui.screens.confirm import ConfirmModal
+        from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
-        def chosen(yes: bool | None) -> None:
-            if yes:
-                self.state.storage = "file"
-                self.failure = None
-                self.refresh_bindings()
-                self.show_error(None)
-                self.run_consent()
+        def use_file() -> None:
+            self.state.storage = "file"
+            self.failure = None
+            self.refresh_bindings()
+            self.show_error(None)
+            self.run_consent()
 
-        self.app.push_screen(
-            ConfirmModal(
-                "Store this profile's secrets in a plain-text file (secrets.yaml, mode 0600) beside "
-                "profiles.yaml? Anyone who can read your files can use them.",
-                yes="Use the file",
-                no="Cancel",
-            ),
-            chosen,
-        )
+        ask_insecure_storage(self.app, use_file)
 
     def open_browser(self, url: str) -> None:
         """Open the URL with the user's browser (Python's webbrowser honours $BROWSER)."""

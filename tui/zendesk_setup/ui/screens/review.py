@@ -253,22 +253,13 @@ Escape goes back a step; after saving, enter finishes.
 
     def action_insecure_storage(self) -> None:
         """After a keyring failure, offer the plain-text file with a warning."""
-        from zendesk_setup.ui.screens.confirm import ConfirmModal
+        from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
-        def chosen(yes: bool | None) -> None:
-            if yes:
-                self.state.storage = "file"
-                self.run_save(self.check)
+        def use_file() -> None:
+            self.state.storage = "file"
+            self.run_save(self.check)
 
-        self.app.push_screen(
-            ConfirmModal(
-                "Store this profile's secrets in a plain-text file (secrets.yaml, mode 0600) beside "
-                "profiles.yaml? Anyone who can read your files can use them.",
-                yes="Use the file",
-                no="Cancel",
-            ),
-            chosen,
-        )
+        ask_insecure_storage(self.app, use_file)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def run_save(self, check: CheckResult | None) -> None:

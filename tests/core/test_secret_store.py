@@ -49,9 +49,22 @@ def test_one_entry_per_profile_named_after_it_holding_json(keyring_file: Path) -
     assert store.delete("acme") is False
 
 
-def test_probe_succeeds_and_leaves_no_probe_entry() -> None:
+def test_probe_succeeds_and_leaves_no_probe_entry(keyring_file: Path) -> None:
     KeyringSecretStore().probe()
-    assert keyring.get_password(SERVICE, PROBE_ENTRY) is None
+    # Each probe writes an entry of its own name (PROBE_ENTRY plus a suffix) and must delete it again.
+    assert keyring_file.exists(), "the probe never wrote to the keyring"
+    assert not [name for name in plaintext_keyring_names(keyring_file) if name.startswith(PROBE_ENTRY)]
+
+
+def plaintext_keyring_names(keyring_file: Path) -> list[str]:
+    """Every user name stored in the plaintext test keyring, unescaped."""
+    import configparser
+
+    from keyrings.alt.escape import unescape
+
+    parser = configparser.RawConfigParser()
+    parser.read(keyring_file)
+    return [unescape(option) for section in parser.sections() for option in parser.options(section)]
 
 
 def test_an_entry_in_another_format_is_a_clear_error() -> None:

@@ -16,6 +16,8 @@ from zendesk_setup.core.profiles import ProfileStore
 from zendesk_setup.ui.messages import BACK, DONE, NEXT, GoTo, ProfilesChanged, WizardEnded
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from zendesk_setup.core.wizard import WizardState
 
 EXIT_OK = 0
@@ -86,8 +88,16 @@ class ZendeskSetupApp(App[int]):
             state.redirect_port = self.redirect_port
         return state
 
+    def get_default_screen(self) -> Screen[Any]:
+        """In home mode the profiles screen is the bottom of the stack (no empty screen is painted first)."""
+        if self.mode == "home":
+            from zendesk_setup.ui.screens.profiles import ProfilesScreen
+
+            return ProfilesScreen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
-        """Open the home screen, or go straight into the wizard for ``new`` and ``edit``."""
+        """Go straight into the wizard for ``new`` and ``edit`` (home mode starts on the profiles screen)."""
         if self.mode == "edit":
             try:
                 profile = self.store.get(self.start_name or "")
@@ -100,10 +110,6 @@ class ZendeskSetupApp(App[int]):
             self.start_wizard(WizardState.from_profile(profile))
         elif self.mode == "new":
             self.start_wizard(self.new_state(self.start_name))
-        else:
-            from zendesk_setup.ui.screens.profiles import ProfilesScreen
-
-            self.push_screen(ProfilesScreen())
 
     def start_wizard(self, state: WizardState) -> None:
         """Run the wizard on ``state`` (a new profile or an edit)."""

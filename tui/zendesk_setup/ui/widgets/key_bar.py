@@ -48,6 +48,7 @@ class KeyBar(Widget, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._spans: list[tuple[int, int, str, str]] = []
+        self._drawn: list[tuple[str, str, str, bool, str]] | None = None
 
     def on_mount(self) -> None:
         """Redraw whenever the screen's bindings change (focus moves, ``refresh_bindings``)."""
@@ -58,7 +59,8 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        self.refresh()
+        if self.keys() != self._drawn:
+            self.refresh()
 
     def keys(self) -> list[tuple[str, str, str, bool, str]]:
         """(key, key display, description, enabled, tooltip) of each shown key, one per action, in order."""
@@ -83,7 +85,8 @@ class KeyBar(Widget, can_focus=False):
         segments: list[Segment] = []
         spans: list[tuple[int, int, str, str]] = []
         x = 0
-        for key, display, description, enabled, tooltip in self.keys():
+        self._drawn = keys = self.keys()
+        for key, display, description, enabled, tooltip in keys:
             start = x
             key_part, text_part = key_style, description_style
             if not enabled:

@@ -122,3 +122,34 @@ async def test_key_bar_shows_enabled_keys_once_per_action_and_clicks_press_them(
         await pilot.pause()
         assert app.extras == 2
         assert "Extra" not in "".join(lines(app)[-3:]), "redrawn when the bindings change"
+
+
+async def test_key_bar_under_another_screen_keeps_its_keys_and_asks_nothing_of_the_top_screen() -> None:
+    from textual.screen import Screen
+
+    class Top(Screen[None]):
+        """Records check_action calls (Textual checks ``screen.*`` actions against the top screen)."""
+
+        checks: ClassVar[list[str]] = []
+
+        def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+            self.checks.append(action)
+            return True
+
+    app = TableApp(2)
+    app.bind("z", "screen.probe", description="Probe")
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        bar = home.query_one(KeyBar)
+        drawn = bar.keys()
+        assert [key for key, *_ in drawn] == ["x", "z"]
+        await app.push_screen(Top())
+        await pilot.pause()
+        Top.checks.clear()
+        home.refresh_bindings()
+        await pilot.pause()
+        assert Top.checks == [] and bar.keys() == drawn
+        app.pop_screen()
+        await pilot.pause()
+        assert bar.keys() == drawn

@@ -63,7 +63,14 @@ class KeyBar(Widget, can_focus=False):
             self.refresh()
 
     def keys(self) -> list[tuple[str, str, str, bool, str]]:
-        """(key, key display, description, enabled, tooltip) of each shown key, one per action, in order."""
+        """(key, key display, description, enabled, tooltip) of each shown key, one per action, in order.
+
+        Only worked out while this screen is on top: Textual checks ``screen.*`` actions against the app's
+        top screen, which may still be mounting. Underneath, the bar keeps what it last drew; resuming the
+        screen refreshes its bindings, and so the bar.
+        """
+        if not self.screen.is_active:
+            return self._drawn or []
         seen: set[str] = set()
         keys: list[tuple[str, str, str, bool, str]] = []
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():

@@ -19,6 +19,29 @@ from zendesk_setup.ui.screens.review import ReviewScreen
 from zendesk_setup.ui.screens.scopes import ScopesScreen
 
 
+async def oauth_to_scopes(pilot) -> None:
+    """From the first screen: OAuth, subdomain acme, client acme_cli, on to the scopes."""
+    await pilot.press("enter")
+    await paste(pilot, "acme")
+    await pilot.press("enter")
+    await paste(pilot, "acme_cli")
+    await pilot.press("enter")
+
+
+async def api_token_to_credentials(pilot) -> None:
+    """From the first screen: API token, subdomain acme, Ada's email typed in the credentials step."""
+    await pilot.press("down", "enter")
+    await paste(pilot, "acme")
+    await pilot.press("enter")
+    await paste(pilot, EMAIL)
+
+
+async def oauth_to_consent(pilot) -> None:
+    """From the first screen to the consent step with the SaaS-roles preset (read)."""
+    await oauth_to_scopes(pilot)
+    await pilot.press("f3", "enter")
+
+
 async def test_bad_subdomain_gets_an_inline_message_not_a_crash(app_factory) -> None:
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -39,10 +62,7 @@ async def test_bad_subdomain_gets_an_inline_message_not_a_crash(app_factory) -> 
 async def test_escape_goes_back_keeping_what_was_typed(app_factory) -> None:
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("down", "enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, EMAIL)
+        await api_token_to_credentials(pilot)
         await pilot.press("escape")
         assert isinstance(app.screen, InstanceScreen)
         assert app.screen.query_one("#subdomain-input", Input).value == "acme"
@@ -55,11 +75,8 @@ async def test_escape_goes_back_keeping_what_was_typed(app_factory) -> None:
 async def test_empty_scope_choice_is_refused(app_factory) -> None:
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
+        await oauth_to_scopes(pilot)
         await pilot.press("enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, "acme_cli")
-        await pilot.press("enter", "enter")
         assert isinstance(app.screen, ScopesScreen)
         assert "Choose at least one scope" in str(app.screen.query_one("#step-error", Static).render())
         await pilot.press("f2")
@@ -71,10 +88,7 @@ async def test_empty_scope_choice_is_refused(app_factory) -> None:
 async def test_wrong_api_token_is_explained_and_f_goes_back_to_the_field(app_factory, config_dir: Path) -> None:
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("down", "enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, EMAIL)
+        await api_token_to_credentials(pilot)
         await pilot.press("down")
         await paste(pilot, "wrong-token-123")
         await pilot.press("enter")
@@ -93,10 +107,7 @@ async def test_offline_check_can_save_without_checking(app_factory, config_dir: 
     closed_port = free_port()
     app = app_factory("new", base_url=f"http://127.0.0.1:{closed_port}")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("down", "enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, EMAIL)
+        await api_token_to_credentials(pilot)
         await pilot.press("down")
         await paste(pilot, "some-token-123")
         await pilot.press("enter")
@@ -117,11 +128,7 @@ async def test_missing_keyring_is_reported_before_the_browser_opens(app_factory,
     fake.add_client("acme_cli")
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, "acme_cli")
-        await pilot.press("enter", "f3", "enter")
+        await oauth_to_consent(pilot)
         await settle(pilot)
         assert isinstance(app.screen, ConsentScreen)
         assert "No usable OS keyring" in screen_text(app)
@@ -133,11 +140,7 @@ async def test_escape_on_consent_cancels_and_frees_the_port(app_factory, fake) -
     port = free_port()
     app = app_factory("new", open_browser=False, redirect_port=port)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, "acme_cli")
-        await pilot.press("enter", "f3", "enter")
+        await oauth_to_consent(pilot)
         screen = app.screen
         assert isinstance(screen, ConsentScreen)
         while screen.consent is None:
@@ -155,11 +158,7 @@ async def test_denied_consent_says_so(app_factory, fake, browser, monkeypatch) -
     fake.add_client("acme_cli")
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, "acme_cli")
-        await pilot.press("enter", "f3", "enter")
+        await oauth_to_consent(pilot)
         await settle(pilot)
         assert isinstance(app.screen, ConsentScreen)
         assert "denied" in screen_text(app)
@@ -168,11 +167,7 @@ async def test_denied_consent_says_so(app_factory, fake, browser, monkeypatch) -
 async def test_typing_a_resource_name_then_down_and_space_ticks_that_resource(app_factory) -> None:
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, "acme_cli")
-        await pilot.press("enter")
+        await oauth_to_scopes(pilot)
         assert isinstance(app.screen, ScopesScreen)
         await pilot.press(*"users", "down", "space")
         scope_list = app.screen.query_one("#scope-list", SelectionList)
@@ -189,11 +184,7 @@ async def test_without_a_keyring_i_on_consent_switches_to_the_file_store_and_sig
     fake.add_client("acme_cli")
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, "acme_cli")
-        await pilot.press("enter", "f3", "enter")
+        await oauth_to_consent(pilot)
         await settle(pilot)
         assert isinstance(app.screen, ConsentScreen)
         assert "plain-text 0600 file (insecure)" in screen_text(app)
@@ -218,10 +209,7 @@ async def test_without_a_keyring_an_api_token_profile_saves_to_the_file_only_aft
 ) -> None:
     app = app_factory("new")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("down", "enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, EMAIL)
+        await api_token_to_credentials(pilot)
         await pilot.press("down")
         await paste(pilot, API_TOKEN)
         await pilot.press("enter")

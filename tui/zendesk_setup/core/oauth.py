@@ -184,7 +184,8 @@ class CallbackServer:
             ) from None
         self._server = server
         self.port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        # shutdown() waits for the serve loop to look up; a short poll keeps the hand-over to the exchange quick.
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
 
     def wait(self, timeout: float) -> str:

@@ -88,6 +88,23 @@ class ZendeskSetupApp(App[int]):
             state.redirect_port = self.redirect_port
         return state
 
+    def _fatal_error(self) -> None:
+        """Stop on an unexpected error without Textual's default traceback, which prints local variables."""
+        # Overrides a private Textual hook on purpose: its traceback shows locals, and a local may hold a secret.
+        import traceback
+
+        from rich.text import Text
+
+        error = self._exception
+        frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+        where = "\n".join(f"  {Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in frames[-6:])
+        self.panic(
+            Text(
+                f"zendesk-setup stopped on an internal error ({type(error).__name__}); nothing more was saved.\n"
+                "Please report it with the lines below (they hold no secret):\n" + where
+            )
+        )
+
     def get_default_screen(self) -> Screen[Any]:
         """In home mode the profiles screen is the bottom of the stack (no empty screen is painted first)."""
         if self.mode == "home":

@@ -8,6 +8,11 @@ EXIT_USAGE = 2
 EXIT_STORAGE = 3
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line without control characters: words from a server or URL must never drive the terminal."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 class SetupError(Exception):
     """Base error: ``message`` is one or two plain sentences, ``title`` a short heading."""
 

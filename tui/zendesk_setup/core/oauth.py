@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlencode
 
-from zendesk_setup.core.errors import InputError, OAuthError, SetupError
+from zendesk_setup.core.errors import InputError, OAuthError, SetupError, one_line
 
 if TYPE_CHECKING:
     import httpx
@@ -127,19 +127,14 @@ _PAGE = """<!doctype html>
 """
 
 
-def _printable(text: str) -> str:
-    # Words from a redirect URL are anyone's: keep them on one line and free of terminal control characters.
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
 def _redirect_error(error: str, description: str | None) -> OAuthError:
-    shown = _printable(error)[:60]
+    shown = one_line(error)[:60]
     message = REDIRECT_ERRORS.get(error, f"Zendesk ended the consent with the error '{shown}'.")
     hint = "Run the command again to retry."
     if error == "access_denied":
         hint = "Run the command again and choose Allow to grant access."
-    elif description and _printable(description):
-        hint = f"Zendesk said: {_printable(description)[:200]}"
+    elif description and one_line(description):
+        hint = f"Zendesk said: {one_line(description)[:200]}"
     return OAuthError(message, "Consent failed", hint=hint, kind=error[:60])
 
 
@@ -419,8 +414,7 @@ def token_error(response: httpx.Response) -> OAuthError:
             status=status,
             kind=code or "refused",
         )
-    base = status_error(response, auth="oauth")
-    return OAuthError(base.message, base.title, hint=base.hint, field=base.field, status=status, kind=base.kind)
+    return _as_oauth(status_error(response, auth="oauth"))
 
 
 def _post_token(

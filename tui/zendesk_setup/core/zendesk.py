@@ -14,7 +14,7 @@ import httpx
 if TYPE_CHECKING:
     import ssl
 
-from zendesk_setup.core.errors import ZendeskError
+from zendesk_setup.core.errors import ZendeskError, one_line
 from zendesk_setup.core.headers import basic_header, bearer_header  # noqa: F401 - re-exported
 
 DEFAULT_TIMEOUT = 15.0
@@ -67,11 +67,6 @@ def new_http_client(base_url: str = "", timeout: float = DEFAULT_TIMEOUT) -> htt
         follow_redirects=False,
         verify=tls_context(),
     )
-
-
-def one_line(text: str) -> str:
-    """``text`` on one line with control characters removed: a server's words must never drive the terminal."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def error_text(response: httpx.Response) -> str | None:

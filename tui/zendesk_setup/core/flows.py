@@ -76,6 +76,23 @@ def verify_access_token(profile: Profile, tokens: TokenSet, *, notify: Say | Non
     return replace(identity, scopes=granted or None)
 
 
+def verify_client_credentials(
+    profile: Profile, client_secret: str, *, notify: Say | None = None
+) -> tuple[TokenSet, Identity]:
+    """Get a token with the client_credentials grant and check who it signs in as."""
+    from zendesk_setup.core import oauth
+
+    with http_for(profile) as http:
+        tokens = oauth.client_credentials_token(
+            http,
+            profile.api_base_url,
+            client_id=profile.client_id or "",
+            client_secret=client_secret,
+            scopes=list(profile.scopes),
+        )
+    return tokens, verify_access_token(profile, tokens, notify=notify)
+
+
 def _save(
     store: ProfileStore,
     profile: Profile,
@@ -120,21 +137,11 @@ def add_client_credentials_profile(
     notify: Say | None = None,
 ) -> AddResult:
     """Get a token with the client_credentials grant, check it, then save; nothing is saved on failure."""
-    from zendesk_setup.core import oauth
-
     fields: dict[str, Any] = {"client_secret": client_secret}
     tokens = None
     identity = None
     if verify:
-        with http_for(profile) as http:
-            tokens = oauth.client_credentials_token(
-                http,
-                profile.api_base_url,
-                client_id=profile.client_id or "",
-                client_secret=client_secret,
-                scopes=list(profile.scopes),
-            )
-        identity = verify_access_token(profile, tokens, notify=notify)
+        tokens, identity = verify_client_credentials(profile, client_secret, notify=notify)
         fields.update(tokens.to_secret_fields())
     saved = _save(store, profile, fields, identity, secrets, make_default, replaces)
     return AddResult(saved, identity, secrets, tokens)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zendesk_setup.core.errors import InputError, SetupError
+from zendesk_setup.core.oauth import DEFAULT_REDIRECT_PORT, redirect_uri_for
 from zendesk_setup.core.profiles import AUTH_TYPES, Profile, validate_profile_name
 from zendesk_setup.core.subdomain import default_base_url, normalise_subdomain, validate_base_url
 
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
 
 API_TOKEN_SHUTOFF = date(2027, 4, 30)
 API_TOKEN_NO_NEW = date(2026, 10, 27)
-DEFAULT_REDIRECT_PORT = 47123
 
 STEP_AUTH = "auth"
 STEP_INSTANCE = "instance"
@@ -68,8 +68,8 @@ def api_token_notice(today: date) -> str:
     """The retirement notice shown beside the API-token choice."""
     days = api_token_days_left(today)
     if days == 0:
-        return "Zendesk switched API tokens off on 2027-04-30; use OAuth."
-    return f"Zendesk switches API tokens off on 2027-04-30 — {days} days left."
+        return f"Zendesk switched API tokens off on {API_TOKEN_SHUTOFF.isoformat()}; use OAuth."
+    return f"Zendesk switches API tokens off on {API_TOKEN_SHUTOFF.isoformat()} — {days} days left."
 
 
 def step_for_field(field_name: str | None) -> str | None:
@@ -148,7 +148,7 @@ class WizardState:
 
     def redirect_uri(self) -> str:
         """The loopback redirect URL to register on the OAuth client."""
-        return f"http://127.0.0.1:{self.redirect_port}/callback"
+        return redirect_uri_for(self.redirect_port)
 
     def to_profile(self) -> Profile:
         """The Profile these answers describe (validated; raises InputError naming the field)."""
@@ -323,15 +323,7 @@ def check_state(state: WizardState, config_dir: Path) -> CheckResult:
         client_secret = state.client_secret.strip() or str(stored.get("client_secret") or "")
         if not client_secret:
             raise InputError("There is no stored client secret; enter it.", field="client_secret")
-        with flows.http_for(profile) as http:
-            tokens = oauth.client_credentials_token(
-                http,
-                profile.api_base_url,
-                client_id=profile.client_id or "",
-                client_secret=client_secret,
-                scopes=list(profile.scopes),
-            )
-        identity = flows.verify_access_token(profile, tokens)
+        tokens, identity = flows.verify_client_credentials(profile, client_secret)
     elif state.has_new_tokens() and state.tokens is not None:
         tokens = state.tokens
         identity = flows.verify_access_token(profile, tokens)

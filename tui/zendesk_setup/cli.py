@@ -421,7 +421,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
             )
         else:
             try:
-                _revoke(args, profile)
+                _session(args).revoke()
                 _out(f"Revoked the OAuth token of '{args.name}' on Zendesk.")
             except SetupError as exc:
                 _err(f"Revoking the token failed: {exc}")
@@ -436,16 +436,6 @@ def cmd_remove(args: argparse.Namespace) -> int:
     where = " and its secrets" if had_secret else " (it had no stored secrets)"
     _out(f"Removed profile '{args.name}'{where}.")
     return exit_code
-
-
-def _revoke(args: argparse.Namespace, profile: Profile) -> None:
-    from zendesk_setup.core import oauth
-    from zendesk_setup.core.session import open_session
-
-    session = open_session(profile.name, config_dir=getattr(args, "config_dir", None))
-    access_token = session.token()
-    with session.http() as http:
-        oauth.revoke_token(http, profile.api_base_url, access_token)
 
 
 def _read_secret_stdin(what: str) -> str:

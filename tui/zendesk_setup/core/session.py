@@ -49,6 +49,11 @@ class Session:
         self.clock = clock
         self._http_factory = http_factory
 
+    @classmethod
+    def for_profile(cls, profile: Profile, config_dir: Path) -> Session:
+        """A session on ``profile`` with the secret store its ``storage`` setting names."""
+        return cls(profile, secret_store_for(profile.storage, Path(config_dir)), Path(config_dir))
+
     def http(self) -> httpx.Client:
         """A plain httpx client for this profile's base URL (no auth attached)."""
         if self._http_factory is not None:
@@ -199,6 +204,14 @@ class Session:
             pass
         return replace(identity, scopes=granted or None)
 
+    def revoke(self) -> None:
+        """Revoke this profile's OAuth token on Zendesk (refreshing it first if it has expired)."""
+        from zendesk_setup.core import oauth
+
+        access_token = self.token()
+        with self.http() as http:
+            oauth.revoke_token(http, self.profile.api_base_url, access_token)
+
     def client(self, **kwargs: Any) -> httpx.Client:
         """An ``httpx.Client`` with base URL and auth set; OAuth tokens refresh as needed."""
         import httpx
@@ -264,8 +277,7 @@ class LoadedProfile:
 def open_session(name: str | None = None, *, config_dir: str | Path | None = None) -> Session:
     """Resolve a profile (by name, ``$ZENDESK_SETUP_PROFILE`` or default) and attach its secret store."""
     folder = resolve_config_dir(config_dir)
-    profile = ProfileStore(folder).resolve(name)
-    return Session(profile, secret_store_for(profile.storage, folder), folder)
+    return Session.for_profile(ProfileStore(folder).resolve(name), folder)
 
 
 def load_profile(name: str | None = None, *, config_dir: str | Path | None = None) -> LoadedProfile:

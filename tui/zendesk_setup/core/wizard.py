@@ -328,18 +328,13 @@ def check_state(state: WizardState, config_dir: Path) -> CheckResult:
         tokens = state.tokens
         identity = flows.verify_access_token(profile, tokens)
     else:
-        from zendesk_setup.core.secrets import secret_store_for
         from zendesk_setup.core.session import Session
 
         original = state.original
         if original is None:
             raise InputError("Sign in through the browser first.", field="consent")
-        session = Session(
-            replace(profile, name=original.name, storage=original.storage),
-            secret_store_for(original.storage, Path(config_dir)),
-            Path(config_dir),
-        )
-        identity = session.check()
+        saved_secrets = replace(profile, name=original.name, storage=original.storage)
+        identity = Session.for_profile(saved_secrets, Path(config_dir)).check()
     requested = tuple(profile.scopes)
     granted = identity.scopes
     missing: tuple[str, ...] = ()

@@ -186,7 +186,6 @@ Keys: up/down choose, ctrl+q quit.
     def action_test_profile(self) -> None:
         """Call Zendesk with the saved credentials and record the result."""
         from zendesk_setup.core.actions import check_record
-        from zendesk_setup.core.secrets import secret_store_for
         from zendesk_setup.core.session import Session
 
         profile = self.app.call_from_thread(self.selected_profile)
@@ -195,8 +194,7 @@ Keys: up/down choose, ctrl+q quit.
         app = self.setup_app
         app.call_from_thread(self.notify, f"Testing '{profile.name}'…")
         try:
-            session = Session(profile, secret_store_for(profile.storage, app.config_dir), app.config_dir)
-            identity = session.check()
+            identity = Session.for_profile(profile, app.config_dir).check()
             record = check_record(identity)
             text, bad = f"'{profile.name}' works: {identity.describe()}.", False
         except SetupError as error:
@@ -328,15 +326,10 @@ Keys: up/down choose, ctrl+q quit.
 
 def revoke(profile: Profile, app: ZendeskSetupApp) -> str:
     """Revoke the profile's OAuth token on Zendesk; returns a note for the message (failure is reported)."""
-    from zendesk_setup.core import oauth
-    from zendesk_setup.core.secrets import secret_store_for
     from zendesk_setup.core.session import Session
 
     try:
-        session = Session(profile, secret_store_for(profile.storage, app.config_dir), app.config_dir)
-        access_token = session.token()
-        with session.http() as http:
-            oauth.revoke_token(http, profile.api_base_url, access_token)
+        Session.for_profile(profile, app.config_dir).revoke()
     except SetupError as error:
         return f" Revoking the token failed ({error.message}); revoke it in Admin Center."
     return " The OAuth token was revoked on Zendesk."

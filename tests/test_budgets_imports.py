@@ -7,53 +7,18 @@ the callback server may load), and shows the converse: an expired token does loa
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import REPO
 from tests.fake_zendesk import FakeZendesk
+from tests.module_probe import run_probe as run_cli
 
 from zendesk_setup.core.actions import save_profile
 from zendesk_setup.core.profiles import Profile, ProfileStore
 
 ACCESS = "budget-access-token-0123456789abcdef"
 HEAVY = ("textual", "rich", "httpx", "httpcore", "http.server")
-
-DRIVER = """
-import json, sys
-out, argv = sys.argv[1], sys.argv[2:]
-from zendesk_setup.cli import main
-try:
-    code = main(argv)
-except SystemExit as exc:
-    code = exc.code
-with open(out, "w") as handle:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
-"""
-
-
-def run_cli(tmp_path: Path, *argv: str) -> tuple[int, str, set[str]]:
-    """Run the CLI in a fresh interpreter; return its exit code, stdout and every module it loaded."""
-    out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "tui"), str(REPO)])
-    proc = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(out), *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
-    assert "Traceback" not in proc.stderr, proc.stderr
-    result = json.loads(out.read_text())
-    return result["code"], proc.stdout, set(result["modules"])
-
 
 def oauth_fields(expires_in: float, **extra: object) -> dict[str, object]:
     """Stored OAuth secret fields whose access token expires ``expires_in`` seconds from now."""

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 import pkgutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from tests.conftest import API_TOKEN, EMAIL, REPO
+from tests.module_probe import run_probe
 
 from zendesk_setup.core.actions import save_profile
 from zendesk_setup.core.profiles import Profile, ProfileStore
@@ -19,41 +16,10 @@ CORE_DIR = REPO / "tui" / "zendesk_setup" / "core"
 CORE_MODULES = sorted(f"zendesk_setup.core.{info.name}" for info in pkgutil.iter_modules([str(CORE_DIR)]))
 UI_LIBRARIES = ("textual", "rich")
 
-DRIVER = """
-import json, sys
-out, argv = sys.argv[1], sys.argv[2:]
-if argv[0] == "--import":
-    import importlib
-    for name in argv[1:]:
-        importlib.import_module(name)
-    code = 0
-else:
-    from zendesk_setup.cli import main
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-with open(out, "w") as handle:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
-"""
-
-
 def loaded_modules(tmp_path: Path, *argv: str) -> tuple[int, set[str]]:
-    """Run the driver in a fresh interpreter; return its exit code and the top-level modules it loaded."""
-    out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "tui"), str(REPO)])
-    proc = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(out), *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
-    assert "Traceback" not in proc.stderr, proc.stderr
-    result = json.loads(out.read_text())
-    return result["code"], {name.split(".")[0] for name in result["modules"]}
+    """Run the probe in a fresh interpreter; return its exit code and the top-level modules it loaded."""
+    code, _, modules = run_probe(tmp_path, *argv)
+    return code, {name.split(".")[0] for name in modules}
 
 
 def test_the_core_module_list_is_complete() -> None:

@@ -82,21 +82,23 @@ class WizardScreen(Screen[StepResult]):
         text = error.message + (f" {error.hint}" if error.hint else "")
         line.update(text)
         line.add_class("visible")
-        widget_id = self.FIELD_IDS.get(error.field or "")
-        if widget_id:
-            found = self.query(f"#{widget_id}")
-            if found:
-                target = found.first()
-                if isinstance(target, Widget) and target.focusable and target.display:
-                    target.focus()
+        target = self.field_widget(error.field)
+        if target is not None and target.focusable and target.display:
+            target.focus()
+
+    def field_widget(self, field_name: str | None) -> Widget | None:
+        """The widget where the input an error's ``field`` names is edited, if this step has it."""
+        widget_id = self.FIELD_IDS.get(field_name or "")
+        if not widget_id:
+            return None
+        found = self.query(f"#{widget_id}")
+        return found.first() if found else None
 
     def focus_field(self, field_name: str | None) -> None:
         """Move the focus to the widget for an error field, if this step has it."""
-        widget_id = self.FIELD_IDS.get(field_name or "")
-        if widget_id:
-            found = self.query(f"#{widget_id}")
-            if found:
-                found.first().focus()
+        target = self.field_widget(field_name)
+        if target is not None:
+            target.focus()
 
     def action_back(self) -> None:
         """Keep the answers and go back one step."""

@@ -208,7 +208,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         self.pasted_code = code
         consent.close()
 
-    def on_paste(self, event: events.Paste) -> None:
+    async def on_paste(self, event: events.Paste) -> None:
         """A paste anywhere on the screen goes to the paste field and is submitted at once."""
         paste_input = self.query_one("#paste-input", Input)
         if self.focused is paste_input or not event.text.strip():
@@ -216,7 +216,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         event.stop()
         paste_input.value = event.text.strip()
         paste_input.focus()
-        self.use_pasted_redirect(Input.Submitted(paste_input, paste_input.value))
+        await paste_input.action_submit()
 
     def action_open_again(self) -> None:
         """Open the consent page again (or restart the sign-in after a failure)."""

@@ -6,17 +6,15 @@ Zendesk on a fixed loopback port, and drives it with keys to the screen it shows
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from textual import events
+from tests.pilot_helpers import paste, settle
 from textual.pilot import Pilot
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
 from zendesk_setup.ui.app import ZendeskSetupApp, make_app
 
@@ -32,22 +30,6 @@ FIXED_STATE = "fixed-state-for-screenshots"
 FIXED_VERIFIER = "fixed-verifier-for-screenshots-0123456789abcdefgh"
 
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
-
-
-async def paste(pilot: Pilot[Any], text: str) -> None:
-    """Paste into the focused input."""
-    focused = pilot.app.focused
-    assert focused is not None
-    focused.post_message(events.Paste(text))
-    await pilot.pause()
-
-
-async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
-    """Wait for workers and the screens they lead to."""
-    for _ in range(rounds):
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def still(pilot: Pilot[Any]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
@@ -14,8 +13,8 @@ from typing import Any
 
 import pytest
 from tests.conftest import REPO
-from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
+from tests.pilot_helpers import paste as paste  # the screen tests import these from here
+from tests.pilot_helpers import settle as settle
 
 from zendesk_setup.ui.app import ZendeskSetupApp, make_app
 
@@ -36,24 +35,6 @@ def stored_secrets(name: str) -> dict[str, Any] | None:
 
     raw = keyring.get_password("zendesk-setup", name)
     return json.loads(raw) if raw is not None else None
-
-
-async def paste(pilot: Pilot[Any], text: str) -> None:
-    """Paste ``text`` into the focused widget, as a terminal's bracketed paste does (faster than keys)."""
-    from textual import events
-
-    focused = pilot.app.focused
-    assert focused is not None, "nothing has the focus to paste into"
-    focused.post_message(events.Paste(text))
-    await pilot.pause()
-
-
-async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
-    """Let workers finish and the screens they switch to start their own workers, several times over."""
-    for _ in range(rounds):
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @pytest.fixture

@@ -1,0 +1,26 @@
+"""Pilot helpers shared by the screen tests and the snapshot scenes: paste into the focus, wait for workers."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from textual import events
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """Paste ``text`` into the focused widget, as a terminal's bracketed paste does (faster than keys)."""
+    focused = pilot.app.focused
+    assert focused is not None, "nothing has the focus to paste into"
+    focused.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
+    """Let workers finish and the screens they switch to start their own workers, several times over."""
+    for _ in range(rounds):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

@@ -310,13 +310,14 @@ def measure_round_trip(root: Path, runs: int) -> dict[str, list[float]]:
 
     from tests.fake_zendesk import running_fake
 
-    from zendesk_setup.core import flows
-    from zendesk_setup.core.profiles import Profile, ProfileStore
-    from zendesk_setup.core.secrets import KeyringSecretStore
+    from zendesk_setup.core.draft import ProfileDraft
+    from zendesk_setup.core.profiles import Profile
+    from zendesk_setup.core.service import CredentialsService
 
     parts: dict[str, list[float]] = {"total": [], "callback": [], "exchange": [], "verify_save": []}
-    store = ProfileStore(root / "config-roundtrip")
-    secrets = KeyringSecretStore()
+    service = CredentialsService(root / "config-roundtrip")
+    store = service.store
+    secrets = service.secrets("keyring")
     with running_fake() as fake:
         fake.add_client("bench_cli", kind="public")
         for i in range(runs + 1):
@@ -329,7 +330,8 @@ def measure_round_trip(root: Path, runs: int) -> dict[str, list[float]]:
                 scopes=("read", "users:write"),
                 base_url=fake.url,
             ).validate()
-            consent = flows.begin_consent(profile, port=0)
+            draft = ProfileDraft.new_from(profile)
+            consent = service.begin_consent(draft, port=0)
             location = fake.consent(consent.url, "allow")
             sent: dict[str, float] = {}
 
@@ -341,13 +343,13 @@ def measure_round_trip(root: Path, runs: int) -> dict[str, list[float]]:
             browser = threading.Thread(target=follow_redirect, daemon=True)
             browser.start()
             try:
-                code = consent.server.wait(10)
+                code = consent.wait(10)
             finally:
                 consent.close()
             got_code = time.perf_counter()
-            tokens = consent.exchange(code, None)
+            tokens = consent.exchange(code)
             exchanged = time.perf_counter()
-            flows.finish_oauth_profile(store, profile, tokens, None, secrets=secrets, verify=True)
+            service.add(draft.with_tokens(tokens))
             saved = time.perf_counter()
             browser.join(5)
             if store.get(profile.name).checked is None or not (secrets.get(profile.name) or {}).get("access_token"):

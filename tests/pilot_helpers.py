@@ -7,7 +7,7 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerCancelled, WorkerFailed
 
 
 async def paste(pilot: Pilot[Any], text: str) -> None:
@@ -19,8 +19,11 @@ async def paste(pilot: Pilot[Any], text: str) -> None:
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
-    """Let workers finish and the screens they switch to start their own workers, several times over."""
+    """Let workers finish and the screens they switch to start their own workers, several times over.
+
+    A worker that failed is an outcome the screen shows (workers return results or raise SetupError), not an error.
+    """
     for _ in range(rounds):
-        with contextlib.suppress(WorkerCancelled):
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from tests.fake_zendesk import FakeZendesk
 from tests.module_probe import run_probe as run_cli
+from tests.stores import save_profile
 
-from zendesk_setup.core.actions import save_profile
 from zendesk_setup.core.profiles import Profile, ProfileStore
 
 ACCESS = "budget-access-token-0123456789abcdef"
@@ -83,10 +83,11 @@ def test_valid_oauth_token_paths_load_no_http_stack(tmp_path: Path, argv: list[s
 
 def test_an_expired_token_is_the_one_case_that_loads_httpx(tmp_path: Path, config_dir: Path, fake: FakeZendesk) -> None:
     from zendesk_setup.core import oauth
+    from zendesk_setup.core.redirect import redirect_uri_for
     from zendesk_setup.core.zendesk import new_http_client
 
     fake.add_client("acme_cli", kind="public")
-    redirect = oauth.redirect_uri_for(47123)
+    redirect = redirect_uri_for(47123)
     pkce = oauth.new_pkce()
     code = fake.issue_code("acme_cli", redirect, ["read"], code_challenge=pkce.challenge)
     with new_http_client(fake.url) as http:

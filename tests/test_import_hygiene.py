@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import API_TOKEN, EMAIL, REPO
 from tests.module_probe import run_probe
+from tests.stores import save_profile
 
-from zendesk_setup.core.actions import save_profile
 from zendesk_setup.core.profiles import Profile, ProfileStore
 
 CORE_DIR = REPO / "tui" / "zendesk_setup" / "core"

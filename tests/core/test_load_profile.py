@@ -9,13 +9,14 @@ import keyring
 import pytest
 from tests.conftest import API_TOKEN, EMAIL
 from tests.fake_zendesk import FakeZendesk
+from tests.stores import remove_profile, rename_profile, save_profile
 
 from zendesk_setup import load_profile
-from zendesk_setup.core import flows
-from zendesk_setup.core.actions import remove_profile, rename_profile, save_profile
+from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import KeyringError, ProfileNotFoundError, ZendeskError
 from zendesk_setup.core.profiles import Profile, ProfileStore
 from zendesk_setup.core.secrets import SERVICE, KeyringSecretStore
+from zendesk_setup.core.service import CredentialsService
 from zendesk_setup.core.zendesk import basic_header
 
 
@@ -77,16 +78,15 @@ def test_missing_secret_says_how_to_fix(fake: FakeZendesk, store: ProfileStore) 
 
 def test_add_with_a_wrong_token_saves_nothing(fake: FakeZendesk, store: ProfileStore, config_dir: Path) -> None:
     profile = api_profile("acme", fake.url)
-    secrets = flows.secret_store(profile, config_dir)
     with pytest.raises(ZendeskError):
-        flows.add_api_token_profile(store, profile, "wrong", secrets=secrets)
+        CredentialsService(config_dir).add(ProfileDraft.new_from(profile, api_token="wrong"))
     assert not store.path.exists()
     assert keyring.get_password(SERVICE, "acme") is None
 
 
 def test_add_with_the_right_token_records_the_check(fake: FakeZendesk, store: ProfileStore, config_dir: Path) -> None:
     profile = api_profile("acme", fake.url)
-    result = flows.add_api_token_profile(store, profile, API_TOKEN, secrets=flows.secret_store(profile, config_dir))
+    result = CredentialsService(config_dir).add(ProfileDraft.new_from(profile, api_token=API_TOKEN))
     assert result.identity is not None and result.identity.name == "Ada Admin"
     saved = store.get("acme")
     assert saved.checked is not None and saved.checked.ok and saved.checked.role == "admin"

@@ -12,8 +12,10 @@ import httpx
 import pytest
 from tests.fake_zendesk import FakeZendesk, running_fake
 
-from zendesk_setup.core import flows, oauth
+from zendesk_setup.core import loopback, oauth
+from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.profiles import Profile, ProfileStore
+from zendesk_setup.core.service import CredentialsService
 
 PUBLIC_CLIENT = "zs_public"
 CONFIDENTIAL_CLIENT = "zs_confidential"
@@ -53,7 +55,7 @@ def consent_code(fake: FakeZendesk, *, client_id: str = PUBLIC_CLIENT, scopes: t
     """Run a real loopback consent against the fake; returns (code, pkce, redirect_uri)."""
     pkce = oauth.new_pkce()
     state = oauth.new_state()
-    server = oauth.CallbackServer(free_port(), state)
+    server = loopback.CallbackServer(free_port(), state)
     server.start()
     url = oauth.authorize_url(
         fake.url,
@@ -105,10 +107,8 @@ def save_oauth_profile(
             client_secret=CLIENT_SECRET if confidential else None,
         )
     store = ProfileStore(config_dir)
-    secrets = flows.secret_store(profile, config_dir)
-    result = flows.finish_oauth_profile(
-        store, profile, tokens, CLIENT_SECRET if confidential else None, secrets=secrets
-    )
+    draft = ProfileDraft.new_from(profile, client_secret=CLIENT_SECRET if confidential else None)
+    result = CredentialsService(config_dir).add(draft.with_tokens(tokens))
     return SavedOAuth(result.profile, store, tokens)
 
 

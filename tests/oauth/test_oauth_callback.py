@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from zendesk_setup.core.errors import OAuthError, SetupError
-from zendesk_setup.core.oauth import CallbackServer, new_state
+from zendesk_setup.core.loopback import CallbackServer
+from zendesk_setup.core.oauth import new_state
 
 from .conftest import free_port
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zendesk_setup.core.errors import InputError, OAuthError
-from zendesk_setup.core.oauth import parse_pasted_redirect
+from zendesk_setup.core.redirect import parse_pasted_redirect
 
 STATE = "the-state-1234567890"
 CODE = "c0de-Value_123"

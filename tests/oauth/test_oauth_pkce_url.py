@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from zendesk_setup.core import oauth
+from zendesk_setup.core import oauth, scopes
 from zendesk_setup.core.errors import InputError
+from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT, redirect_uri_for
 
 from .conftest import query_of
 
@@ -37,8 +38,8 @@ def test_every_attempt_gets_fresh_pkce_and_state() -> None:
 
 
 def test_redirect_uri_is_loopback_ip_with_callback_path() -> None:
-    assert oauth.redirect_uri_for(47123) == "http://127.0.0.1:47123/callback"
-    assert oauth.DEFAULT_REDIRECT_PORT == 47123
+    assert redirect_uri_for(47123) == "http://127.0.0.1:47123/callback"
+    assert DEFAULT_REDIRECT_PORT == 47123
 
 
 def test_authorize_url_has_every_parameter_and_space_separated_scope() -> None:
@@ -93,6 +94,6 @@ def test_scope_difference_reports_missing_and_extra() -> None:
 
 
 def test_validate_scopes_is_re_exported() -> None:
-    assert oauth.validate_scopes("read users:write") == ["read", "users:write"]
+    assert scopes.validate_scopes("read users:write") == ["read", "users:write"]
     with pytest.raises(InputError):
-        oauth.validate_scopes([])
+        scopes.validate_scopes([])

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from tests.fake_zendesk import FakeZendesk
 
-from zendesk_setup.core import flows
+from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import OAuthError, SetupError
-from zendesk_setup.core.profiles import Profile, ProfileStore
+from zendesk_setup.core.profiles import Profile
 from zendesk_setup.core.secrets import secret_store_for
+from zendesk_setup.core.service import CredentialsService
 from zendesk_setup.core.session import Session, load_profile, open_session
 
 from .conftest import CLIENT_SECRET, CONFIDENTIAL_CLIENT, SavedOAuth, save_oauth_profile
@@ -108,10 +109,7 @@ def test_client_credentials_profile_gets_a_new_token_when_expired(ofake: FakeZen
         scopes=("read",),
         base_url=ofake.url,
     ).validate()
-    store = ProfileStore(config_dir)
-    result = flows.add_client_credentials_profile(
-        store, profile, CLIENT_SECRET, secrets=flows.secret_store(profile, config_dir)
-    )
+    result = CredentialsService(config_dir).add(ProfileDraft.new_from(profile, client_secret=CLIENT_SECRET))
     assert result.identity is not None and result.identity.user_id == 1001
     first = stored(config_dir, "ci")["access_token"]
     session = open_session("ci", config_dir=config_dir)
@@ -136,9 +134,7 @@ def test_failed_client_credentials_add_saves_nothing(ofake: FakeZendesk, config_
         base_url=ofake.url,
     ).validate()
     with pytest.raises(OAuthError):
-        flows.add_client_credentials_profile(
-            ProfileStore(config_dir), profile, "wrong-secret", secrets=flows.secret_store(profile, config_dir)
-        )
+        CredentialsService(config_dir).add(ProfileDraft.new_from(profile, client_secret="wrong-secret"))
     assert not (config_dir / "profiles.yaml").exists()
     assert stored(config_dir, "ci") == {}
 

@@ -41,7 +41,8 @@ async def still(pilot: Pilot[Any]) -> None:
 
 def seed_profiles(config_dir: Path, base_url: str) -> None:
     """Two saved profiles with fixed check records, through the core."""
-    from zendesk_setup.core.actions import save_profile
+    from tests.stores import save_profile
+
     from zendesk_setup.core.profiles import CheckRecord, Profile, ProfileStore
 
     store = ProfileStore(config_dir)

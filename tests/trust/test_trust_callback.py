@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zendesk_setup.core import oauth
+from zendesk_setup.core import loopback, oauth
 from zendesk_setup.core.errors import OAuthError
 
 STATE = oauth.new_state()
@@ -49,15 +49,15 @@ def status_of(reply: bytes) -> int | None:
 
 
 @pytest.fixture
-def server() -> Iterator[oauth.CallbackServer]:
+def server() -> Iterator[loopback.CallbackServer]:
     """A started callback server on a free port, waiting for STATE."""
-    callback = oauth.CallbackServer(0, STATE)
+    callback = loopback.CallbackServer(0, STATE)
     callback.start()
     yield callback
     callback.cancel()
 
 
-def settled(callback: oauth.CallbackServer) -> bool:
+def settled(callback: loopback.CallbackServer) -> bool:
     """Whether the server has recorded an outcome (it must not, after hostile requests)."""
     inner = callback._server
     return inner is None or inner.done.is_set()
@@ -97,7 +97,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=[name for name, _, _ in HOSTILE])
-def test_a_hostile_request_is_refused_and_the_wait_goes_on(case, server: oauth.CallbackServer) -> None:
+def test_a_hostile_request_is_refused_and_the_wait_goes_on(case, server: loopback.CallbackServer) -> None:
     name, send, expected = case
     reply = send(server.port)
     assert status_of(reply) in expected, f"{name}: {reply[:200]!r}"
@@ -108,7 +108,7 @@ def test_a_hostile_request_is_refused_and_the_wait_goes_on(case, server: oauth.C
     assert server.wait(5) == CODE
 
 
-def test_all_hostile_requests_then_idle_and_slow_clients_then_the_right_one(server: oauth.CallbackServer) -> None:
+def test_all_hostile_requests_then_idle_and_slow_clients_then_the_right_one(server: loopback.CallbackServer) -> None:
     for name, send, expected in HOSTILE:
         assert status_of(send(server.port)) in expected, name
     assert not settled(server)
@@ -132,7 +132,7 @@ def test_all_hostile_requests_then_idle_and_slow_clients_then_the_right_one(serv
 
 
 def test_repeated_requests_after_success_do_not_change_the_code() -> None:
-    callback = oauth.CallbackServer(0, STATE)
+    callback = loopback.CallbackServer(0, STATE)
     callback.start()
     port = callback.port
     replies = []
@@ -146,7 +146,7 @@ def test_repeated_requests_after_success_do_not_change_the_code() -> None:
     assert callback.wait(5) == CODE
 
 
-def test_a_denial_with_the_right_state_ends_the_wait_with_a_clean_message(server: oauth.CallbackServer) -> None:
+def test_a_denial_with_the_right_state_ends_the_wait_with_a_clean_message(server: loopback.CallbackServer) -> None:
     reply = get(server.port, f"/callback?error=%1b%5b2Jx&error_description=%1b]0;pwned%07&state={STATE}")
     assert status_of(reply) == 200
     with pytest.raises(OAuthError) as caught:
@@ -155,7 +155,7 @@ def test_a_denial_with_the_right_state_ends_the_wait_with_a_clean_message(server
     assert "\x1b" not in text and "\x07" not in text
 
 
-def test_only_hostile_traffic_times_out_on_time(server: oauth.CallbackServer) -> None:
+def test_only_hostile_traffic_times_out_on_time(server: loopback.CallbackServer) -> None:
     for _ in range(5):
         get(server.port, "/callback?code=evil&state=wrong")
     started = time.monotonic()
@@ -164,7 +164,7 @@ def test_only_hostile_traffic_times_out_on_time(server: oauth.CallbackServer) ->
     assert 0.9 <= time.monotonic() - started < 2.5
 
 
-def test_the_server_listens_on_loopback_only(server: oauth.CallbackServer) -> None:
+def test_the_server_listens_on_loopback_only(server: loopback.CallbackServer) -> None:
     inner = server._server
     assert inner is not None and inner.server_address[0] == "127.0.0.1"
 
@@ -190,13 +190,13 @@ def test_fuzzed_callback_requests_never_settle_without_the_state(path: str, quer
     assert not settled(callback), target
 
 
-_FUZZ_SERVER: dict[str, oauth.CallbackServer] = {}
+_FUZZ_SERVER: dict[str, loopback.CallbackServer] = {}
 
 
 @pytest.fixture(autouse=True, scope="module")
 def fuzz_server() -> Iterator[None]:
     """One callback server shared by the fuzz examples (starting one per example would dominate the run)."""
-    callback = oauth.CallbackServer(0, STATE)
+    callback = loopback.CallbackServer(0, STATE)
     callback.start()
     _FUZZ_SERVER["server"] = callback
     yield

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from zendesk_setup.core import oauth
+from zendesk_setup.core import redirect
 from zendesk_setup.core.errors import ConfigFileError, InputError, OAuthError
 from zendesk_setup.core.profiles import (
     CheckRecord,
@@ -202,7 +202,7 @@ pasted_text = st.one_of(
 @example("code=abcd&state=")
 def test_a_pasted_redirect_gives_a_clean_code_or_a_clear_error(text: str) -> None:
     try:
-        code = oauth.parse_pasted_redirect(text, STATE)
+        code = redirect.parse_pasted_redirect(text, STATE)
     except (InputError, OAuthError) as exc:
         assert printable_one_line(exc.message), repr(exc.message)
         assert exc.hint is None or printable_one_line(exc.hint), repr(exc.hint)
@@ -221,7 +221,7 @@ def test_a_pasted_redirect_gives_a_clean_code_or_a_clear_error(text: str) -> Non
 def test_the_real_code_is_found_in_every_paste_form(code: str, form: str) -> None:
     url = f"http://127.0.0.1:47123/callback?code={quote(code)}&state={STATE}"
     pasted = {"url": url, "query": f"code={quote(code)}&state={STATE}", "bare": code, "angle": f"<{url}>\n"}[form]
-    assert oauth.parse_pasted_redirect(pasted, STATE) == code
+    assert redirect.parse_pasted_redirect(pasted, STATE) == code
 
 
 # The YAML loader ----------------------------------------------------------------------------------

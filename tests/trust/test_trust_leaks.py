@@ -19,10 +19,13 @@ from tests.conftest import API_TOKEN, EMAIL
 from tests.fake_zendesk import FakeZendesk, running_fake
 from tests.trust.conftest import run_cli
 
-from zendesk_setup.core import flows, oauth
+from zendesk_setup.core import oauth
+from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import KeyringError, SetupError
 from zendesk_setup.core.profiles import Profile, ProfileStore
+from zendesk_setup.core.redirect import redirect_uri_for
 from zendesk_setup.core.secrets import KeyringSecretStore, Secret
+from zendesk_setup.core.service import CredentialsService
 from zendesk_setup.core.session import load_profile, open_session
 
 CONF_CLIENT = "leak_conf"
@@ -170,7 +173,7 @@ def test_secret_type_is_masked_everywhere() -> None:
 
 
 def test_reprs_of_secret_holding_objects_hold_no_secret(lfake: FakeZendesk, config_dir: Path) -> None:
-    redirect = oauth.redirect_uri_for(47123)
+    redirect = redirect_uri_for(47123)
     pkce = oauth.new_pkce()
     code = lfake.issue_code(CONF_CLIENT, redirect, ["read"], code_challenge=pkce.challenge)
     with httpx.Client(timeout=10) as http:
@@ -181,7 +184,8 @@ def test_reprs_of_secret_holding_objects_hold_no_secret(lfake: FakeZendesk, conf
     profile = Profile(name="conf", subdomain="acme", auth="oauth", client_id=CONF_CLIENT, client_kind="confidential",
                       scopes=("read",), redirect_port=47123, base_url=lfake.url)  # fmt: skip
     store = ProfileStore(config_dir)
-    result = flows.finish_oauth_profile(store, profile, tokens, CLIENT_SECRET, secrets=KeyringSecretStore())
+    service = CredentialsService(config_dir)
+    result = service.add(ProfileDraft.new_from(profile, client_secret=CLIENT_SECRET).with_tokens(tokens))
     loaded = load_profile("conf")
     session = open_session("conf")
     shown = " ".join(
@@ -190,7 +194,7 @@ def test_reprs_of_secret_holding_objects_hold_no_secret(lfake: FakeZendesk, conf
     )  # fmt: skip
     for label, secret in {**known_secrets(lfake), "verifier": pkce.verifier}.items():
         assert secret not in shown, f"{label} in a repr"
-    consent = flows.begin_consent(profile, port=free_port())
+    consent = service.begin_consent(ProfileDraft.new_from(profile), port=free_port())
     try:
         assert consent.pkce.verifier not in repr(consent)
     finally:
@@ -201,7 +205,7 @@ def test_exception_text_holds_no_secret(lfake: FakeZendesk, config_dir: Path, mo
     profile = Profile(name="api", subdomain="acme", auth="api_token", email=EMAIL, base_url=lfake.url)
     errors: list[BaseException] = []
     with pytest.raises(SetupError) as caught:
-        flows.verify_api_token(profile, WRONG_TOKEN)
+        CredentialsService(config_dir).check(ProfileDraft.new_from(profile, api_token=WRONG_TOKEN))
     errors.append(caught.value)
 
     def refusing_backend(service: str, name: str, password: str) -> None:
@@ -213,7 +217,7 @@ def test_exception_text_holds_no_secret(lfake: FakeZendesk, config_dir: Path, mo
     errors.append(caught_keyring.value)
     monkeypatch.undo()
 
-    redirect = oauth.redirect_uri_for(47123)
+    redirect = redirect_uri_for(47123)
     with httpx.Client(timeout=10) as http, pytest.raises(SetupError) as caught_refresh:
         oauth.refresh_tokens(http, lfake.url, client_id=CONF_CLIENT, refresh_token=WRONG_TOKEN,
                              client_secret=CLIENT_SECRET)  # fmt: skip

@@ -16,12 +16,14 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from tests import stores
 from tests.conftest import API_TOKEN, EMAIL
 from tests.fake_zendesk import FakeZendesk, running_fake
 from tests.trust.conftest import run_cli
 
-from zendesk_setup.core import actions, oauth, zendesk
+from zendesk_setup.core import oauth, zendesk
 from zendesk_setup.core.profiles import Profile, ProfileStore
+from zendesk_setup.core.redirect import redirect_uri_for
 from zendesk_setup.core.secrets import KeyringSecretStore
 
 PUBLIC_CLIENT = "trust_public"
@@ -164,7 +166,7 @@ class Call:
 
 def oauth_tokens(fake: FakeZendesk, client_id: str = PUBLIC_CLIENT) -> oauth.TokenSet:
     """Tokens issued by the fake as if the user had consented."""
-    redirect = oauth.redirect_uri_for(47123)
+    redirect = redirect_uri_for(47123)
     pkce = oauth.new_pkce()
     code = fake.issue_code(client_id, redirect, SCOPES, code_challenge=pkce.challenge)
     with httpx.Client(timeout=10) as http:
@@ -183,7 +185,7 @@ def seed_oauth(fake: FakeZendesk, base: str, *, expired: bool) -> None:
         name="acme", subdomain="acme", auth="oauth", client_id=PUBLIC_CLIENT, client_kind="public",
         scopes=SCOPES, redirect_port=47123, base_url=base,
     )  # fmt: skip
-    actions.save_profile(ProfileStore(_config_dir()), profile, fields)
+    stores.save_profile(ProfileStore(_config_dir()), profile, fields)
 
 
 def seed_nothing(fake: FakeZendesk, base: str) -> None:
@@ -208,7 +210,7 @@ def seed_api_profile(fake: FakeZendesk, base: str) -> None:
 def seed_api(base: str) -> None:
     """Save an API-token profile 'acme' pointing at ``base``."""
     profile = Profile(name="acme", subdomain="acme", auth="api_token", email=EMAIL, base_url=base)
-    actions.save_profile(ProfileStore(_config_dir()), profile, {"api_token": API_TOKEN})
+    stores.save_profile(ProfileStore(_config_dir()), profile, {"api_token": API_TOKEN})
 
 
 def _config_dir() -> Path:
@@ -384,11 +386,11 @@ def test_network_faults_through_a_real_cli_process(nfake: FakeZendesk, cli, conf
     seed_api(f"http://127.0.0.1:{free_port()}")
     refused = cli("test", "acme")
     assert refused.code == 1 and "refused the connection" in refused.err and "Traceback" not in refused.err
-    actions.remove_profile(ProfileStore(config_dir), "acme")
+    stores.remove_profile(ProfileStore(config_dir), "acme")
     seed_api(f"https://127.0.0.1:{nfake.port}")
     tls = cli("test", "acme")
     assert tls.code == 1 and "secure (TLS) connection" in tls.err and "Traceback" not in tls.err
-    actions.remove_profile(ProfileStore(config_dir), "acme")
+    stores.remove_profile(ProfileStore(config_dir), "acme")
     seed_api(nfake.url)
     nfake.inject("/api/v2/users/me", 500, body="<html>oops</html>", content_type="text/html", times=None)
     server = cli("test", "acme")

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tests import stores
 from tests.conftest import API_TOKEN, EMAIL, REPO
 from tests.trust.conftest import run_cli
 
-from zendesk_setup.core import actions, atomic, locking
+from zendesk_setup.core import atomic, locking
 from zendesk_setup.core.errors import ConfigFileError, KeyringError, StorageError
 from zendesk_setup.core.profiles import Profile, ProfileStore, parse_profiles
 from zendesk_setup.core.secrets import FileSecretStore, KeyringSecretStore, secret_store_for
@@ -38,7 +39,7 @@ def seed(config_dir: Path, *names: str) -> ProfileStore:
     """A store holding ``names`` (the first is the default), each with its API token in the keyring."""
     store = ProfileStore(config_dir)
     for name in names:
-        actions.save_profile(store, api_profile(name), {"api_token": f"{API_TOKEN}-{name}"})
+        stores.save_profile(store, api_profile(name), {"api_token": f"{API_TOKEN}-{name}"})
     return store
 
 
@@ -175,11 +176,11 @@ AFTER_RENAME = {"replace-after", "fsync-dir"}
 
 OPERATIONS: dict[str, tuple[Callable[[ProfileStore], object], tuple[list[str], str | None]]] = {
     "add": (
-        lambda s: actions.save_profile(s, api_profile("beta"), {"api_token": "tok-beta"}),
+        lambda s: stores.save_profile(s, api_profile("beta"), {"api_token": "tok-beta"}),
         (["alpha", "zeta", "beta"], "alpha"),
     ),
-    "remove": (lambda s: actions.remove_profile(s, "alpha"), (["zeta"], "zeta")),
-    "rename": (lambda s: actions.rename_profile(s, "alpha", "gamma"), (["gamma", "zeta"], "gamma")),
+    "remove": (lambda s: stores.remove_profile(s, "alpha"), (["zeta"], "zeta")),
+    "rename": (lambda s: stores.rename_profile(s, "alpha", "gamma"), (["gamma", "zeta"], "gamma")),
     "set-default": (lambda s: s.set_default("zeta"), (["alpha", "zeta"], "zeta")),
 }  # fmt: skip
 
@@ -212,7 +213,7 @@ def test_a_crash_at_any_point_leaves_the_old_or_the_new_file(
             assert secrets.get(name), f"profile {name} survived the crash without its secret"
 
     # The next save works at once: no stale lock, and stray temp files do not get in the way.
-    actions.save_profile(store, api_profile("after-crash"), {"api_token": "tok-after"})
+    stores.save_profile(store, api_profile("after-crash"), {"api_token": "tok-after"})
     assert "after-crash" in state(store)[0]
     assert set(after[0]) <= set(state(store)[0])
 
@@ -220,7 +221,7 @@ def test_a_crash_at_any_point_leaves_the_old_or_the_new_file(
 @pytest.mark.parametrize("point", ["half-written", "replace-before", "replace-after"])
 def test_a_crash_while_writing_secrets_yaml_leaves_it_readable(point: str, config_dir: Path) -> None:
     store = ProfileStore(config_dir)
-    actions.save_profile(store, api_profile("alpha", storage="file"), {"api_token": "tok-alpha"})
+    stores.save_profile(store, api_profile("alpha", storage="file"), {"api_token": "tok-alpha"})
     secrets = FileSecretStore(config_dir)
 
     code = crash_in_child(point, lambda: secrets.set("beta", {"api_token": "tok-beta"}))
@@ -243,9 +244,9 @@ def test_a_failed_rename_changes_nothing_and_puts_the_secret_back(
     with monkeypatch.context() as patched:
         patched.setattr(atomic.os, "replace", refuse)
         with pytest.raises(ConfigFileError, match="Nothing was changed"):
-            actions.save_profile(store, api_profile("beta"), {"api_token": "tok-beta"})
+            stores.save_profile(store, api_profile("beta"), {"api_token": "tok-beta"})
         with pytest.raises(ConfigFileError):
-            actions.remove_profile(store, "alpha")
+            stores.remove_profile(store, "alpha")
 
     assert store.path.read_bytes() == before
     assert KeyringSecretStore().get("beta") is None, "the secret of a profile that was not saved stayed behind"
@@ -264,7 +265,7 @@ def test_a_profile_whose_secret_cannot_be_stored_is_not_saved(
 
     monkeypatch.setattr(KeyringSecretStore, "set", refuse)
     with pytest.raises(KeyringError):
-        actions.save_profile(store, api_profile("beta"), {"api_token": "tok-beta"})
+        stores.save_profile(store, api_profile("beta"), {"api_token": "tok-beta"})
     code, _out, err = run_cli(add_argv("gamma"), capsys, stdin=API_TOKEN + "\n")
     assert code == 3 and "refused to store" in err and "Traceback" not in err
     assert store.path.read_bytes() == before
@@ -277,7 +278,7 @@ def _save_many(config_dir: str, prefix: str, count: int) -> None:
     store = ProfileStore(Path(config_dir))
     for index in range(count):
         name = f"{prefix}{index}"
-        actions.save_profile(store, api_profile(name, storage="file"), {"api_token": f"tok-{name}"})
+        stores.save_profile(store, api_profile(name, storage="file"), {"api_token": f"tok-{name}"})
 
 
 def test_two_processes_saving_different_profiles_both_land(config_dir: Path) -> None:
@@ -546,7 +547,7 @@ def test_a_lock_held_by_a_live_process_times_out_with_a_message(config_dir: Path
 
 def test_secret_store_for_file_storage_is_the_0600_file(config_dir: Path) -> None:
     store = ProfileStore(config_dir)
-    actions.save_profile(store, api_profile("alpha", storage="file"), {"api_token": "tok-alpha"})
+    stores.save_profile(store, api_profile("alpha", storage="file"), {"api_token": "tok-alpha"})
     assert isinstance(secret_store_for("file", config_dir), FileSecretStore)
     assert (config_dir / "secrets.yaml").stat().st_mode & 0o777 == 0o600
     assert (config_dir / "profiles.yaml").stat().st_mode & 0o777 == 0o600

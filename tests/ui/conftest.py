@@ -70,8 +70,8 @@ def screen_text(app: ZendeskSetupApp) -> str:
 def save_api_token_profile(config_dir: Path, fake: Any, name: str = "acme") -> None:
     """A saved API-token profile pointing at the fake, made through the core."""
     from tests.conftest import API_TOKEN, EMAIL
+    from tests.stores import save_profile
 
-    from zendesk_setup.core.actions import save_profile
     from zendesk_setup.core.profiles import Profile, ProfileStore
 
     profile = Profile(name=name, subdomain="acme", auth="api_token", email=EMAIL, base_url=fake.url)
@@ -82,8 +82,9 @@ def save_oauth_profile(
     config_dir: Path, fake: Any, name: str = "acme", scopes: tuple[str, ...] = ("read", "users:write")
 ) -> dict[str, Any]:
     """A saved OAuth profile with real tokens from the fake (consent played over HTTP); returns its secrets."""
-    from zendesk_setup.core import flows
-    from zendesk_setup.core.profiles import Profile, ProfileStore
+    from zendesk_setup.core.draft import ProfileDraft
+    from zendesk_setup.core.profiles import Profile
+    from zendesk_setup.core.service import CredentialsService
 
     if "acme_cli" not in fake.clients:
         fake.add_client("acme_cli")
@@ -97,14 +98,14 @@ def save_oauth_profile(
         redirect_port=free_port(),
         base_url=fake.url,
     )
-    consent = flows.begin_consent(profile)
+    service = CredentialsService(config_dir)
+    draft = ProfileDraft.new_from(profile)
+    consent = service.begin_consent(draft)
     try:
         code = consent.code_from_paste(fake.consent(consent.url, "allow"))
     finally:
         consent.close()
-    tokens = consent.exchange(code, None)
-    store = ProfileStore(config_dir)
-    flows.finish_oauth_profile(store, profile, tokens, None, secrets=flows.secret_store(profile, config_dir))
+    service.add(draft.with_tokens(consent.exchange(code)))
     fields = stored_secrets(name)
     assert fields is not None
     return fields

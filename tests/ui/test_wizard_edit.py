@@ -17,6 +17,7 @@ from tests.ui.conftest import (
 )
 from textual.widgets import Input, SelectionList, Static
 
+from zendesk_setup.core.wizard import wizard_steps
 from zendesk_setup.ui.screens.auth_type import AuthTypeScreen
 from zendesk_setup.ui.screens.consent import ConsentScreen
 from zendesk_setup.ui.screens.credentials import CredentialsScreen
@@ -66,7 +67,7 @@ async def test_edit_oauth_without_changes_keeps_tokens_and_skips_consent(app_fac
         scope_list = app.screen.query_one("#scope-list", SelectionList)
         assert set(scope_list.selected) == {"read", "users:write"}
         assert "read users:write" in str(app.screen.query_one("#scope-string", Static).render())
-        assert "consent" not in app.wizard_state.steps()
+        assert "consent" not in wizard_steps(app.screen.answered_draft())
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
@@ -87,7 +88,7 @@ async def test_edit_oauth_scopes_leads_through_consent_again(app_factory, config
         await pilot.press("enter", "enter", "enter")
         assert isinstance(app.screen, ScopesScreen)
         await pilot.press("f4")
-        assert "consent" in app.wizard_state.steps()
+        assert "consent" in wizard_steps(app.screen.answered_draft())
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen), app.screen

@@ -1,30 +1,21 @@
-"""OAuth 2.0 for Zendesk: PKCE, the authorisation URL, the loopback callback, and the token endpoint."""
+"""OAuth 2.0 for Zendesk: PKCE, the authorisation URL, the token endpoint, token lookup and revocation."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import secrets
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import quote, urlencode
 
-from zendesk_setup.core.errors import InputError, OAuthError, SetupError, one_line
+from zendesk_setup.core.errors import OAuthError, SetupError
+from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT, redirect_uri_for  # noqa: F401 TEMPORARY for the CLI split
 
 if TYPE_CHECKING:
     import httpx
 
-    from zendesk_setup.core.oauth_callback import CallbackHTTPServer
-    from zendesk_setup.core.scopes import validate_scopes
-
-DEFAULT_REDIRECT_PORT = 47123
-CALLBACK_PATH = "/callback"
-CALLBACK_HOST = "127.0.0.1"
-CONNECTION_TIMEOUT = 5.0
-MAX_REQUEST_LINE = 8192
-MAX_HEADERS = 64
 
 TOKEN_ERRORS: dict[str, tuple[str, str]] = {
     "invalid_grant": (
@@ -54,20 +45,6 @@ TOKEN_ERRORS: dict[str, tuple[str, str]] = {
         "Check the client kind in Admin Center.",
     ),
 }
-
-REDIRECT_ERRORS: dict[str, str] = {
-    "access_denied": "The consent was denied in the browser, so no token was issued.",
-    "invalid_scope": "Zendesk refused the requested scopes for this client.",
-    "invalid_request": "Zendesk found the authorisation request malformed (often a redirect URL not registered).",
-    "unauthorized_client": "This OAuth client may not use the authorisation code grant.",
-    "server_error": "Zendesk had a problem during the consent.",
-}
-
-
-def redirect_uri_for(port: int) -> str:
-    """The loopback redirect URL to register on the OAuth client for ``port``."""
-    return f"http://{CALLBACK_HOST}:{port}{CALLBACK_PATH}"
-
 
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
@@ -117,166 +94,6 @@ def authorize_url(
         "code_challenge_method": "S256",
     }
     return f"{base_url.rstrip('/')}/oauth/authorizations/new?{urlencode(params, quote_via=quote)}"
-
-
-# The loopback callback -------------------------------------------------------------------------
-
-_PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>{title}</title></head>
-<body style="font-family: sans-serif; margin: 3em;"><h1>{title}</h1><p>{text}</p></body></html>
-"""
-
-
-def _redirect_error(error: str, description: str | None) -> OAuthError:
-    shown = one_line(error)[:60]
-    message = REDIRECT_ERRORS.get(error, f"Zendesk ended the consent with the error '{shown}'.")
-    hint = "Run the command again to retry."
-    if error == "access_denied":
-        hint = "Run the command again and choose Allow to grant access."
-    elif description and one_line(description):
-        hint = f"Zendesk said: {one_line(description)[:200]}"
-    return OAuthError(message, "Consent failed", hint=hint, kind=error[:60])
-
-
-class CallbackServer:
-    """A one-shot loopback server on 127.0.0.1 that waits for the OAuth redirect with a matching state."""
-
-    def __init__(self, port: int, state: str) -> None:
-        self.port = port
-        self.state = state
-        self._server: CallbackHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self._closed = False
-
-    @property
-    def redirect_uri(self) -> str:
-        """The redirect URL this server answers on."""
-        return redirect_uri_for(self.port)
-
-    def start(self) -> None:
-        """Bind 127.0.0.1 on the port and serve in a background thread."""
-        if self._server is not None:
-            return
-        from zendesk_setup.core.oauth_callback import CallbackHTTPServer
-
-        try:
-            server = CallbackHTTPServer(self.port, self.state)
-        except OSError as exc:
-            if exc.errno in (98, 48, 10048) or "in use" in str(exc).lower():
-                raise OAuthError(
-                    f"Port {self.port} on 127.0.0.1 is busy, so the sign-in redirect cannot be received.",
-                    "Port in use",
-                    hint=f"Close the program using port {self.port} (another zendesk-setup waiting?), or pick "
-                    "another with --port and register its redirect URL on the OAuth client.",
-                    kind="port_in_use",
-                ) from None
-            raise OAuthError(
-                f"Cannot listen on 127.0.0.1:{self.port} for the sign-in redirect ({exc.strerror or exc}).",
-                "Port unavailable",
-                hint="Pick another port with --port and register its redirect URL on the OAuth client.",
-                kind="port_unavailable",
-            ) from None
-        self._server = server
-        self.port = server.server_address[1]
-        # shutdown() waits for the serve loop to look up; a short poll keeps the hand-over to the exchange quick.
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self._thread.start()
-
-    def wait(self, timeout: float) -> str:
-        """Block until the redirect arrives and return its code; OAuthError on denial, timeout or cancel."""
-        if self._server is None:
-            if self._closed:
-                raise OAuthError("The sign-in was cancelled or has already finished.", "Cancelled", kind="cancelled")
-            self.start()
-        server = self._server
-        assert server is not None
-        try:
-            if not server.done.wait(timeout):
-                raise OAuthError(
-                    f"No sign-in arrived at {self.redirect_uri} within {timeout:.0f} s.",
-                    "Timed out",
-                    hint="Run the command again; check that the redirect URL is registered on the OAuth client.",
-                    kind="timeout",
-                )
-            server.replied.wait(1.0 if server.error is None or server.error.kind != "cancelled" else 0)
-            if server.error is not None:
-                raise server.error
-            return str(server.code)
-        finally:
-            self._shutdown()
-
-    def cancel(self) -> None:
-        """Free the port; a pending ``wait()`` raises OAuthError(kind="cancelled")."""
-        server = self._server
-        if server is not None:
-            server.settle(
-                error=OAuthError("The sign-in was cancelled.", "Cancelled", kind="cancelled"),
-            )
-        self._shutdown()
-
-    def _shutdown(self) -> None:
-        with self._lock:
-            self._closed = True
-            server, self._server = self._server, None
-            thread, self._thread = self._thread, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2.0)
-
-    def __enter__(self) -> CallbackServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.cancel()
-
-
-def parse_pasted_redirect(text: str, state: str) -> str:
-    """The code from a pasted redirected URL, a ``code=…&state=…`` query or a bare code; checks state when present."""
-    pasted = text.strip().strip("'\"<>").strip()
-    if not pasted:
-        raise InputError(
-            "Nothing was pasted: paste the redirected URL from the address bar, or the code.", field="code"
-        )
-    if "?" not in pasted and "=" not in pasted and "://" not in pasted:
-        if not _looks_like_code(pasted):
-            raise InputError(
-                "That does not look like an authorisation code or a redirected URL.",
-                hint="Copy the full address the browser shows after you press Allow.",
-                field="code",
-            )
-        return pasted
-    query = pasted.split("?", 1)[1] if "?" in pasted else ("" if "://" in pasted else pasted)
-    params = parse_qs(query.split("#", 1)[0], keep_blank_values=True)
-    if "code" not in params and "error" not in params:
-        raise InputError(
-            "The pasted text has no authorisation code: paste the whole URL the browser was sent to "
-            "(it starts with http://127.0.0.1 and contains code=).",
-            field="code",
-        )
-    pasted_state = (params.get("state") or [None])[0]
-    if pasted_state is not None and not secrets.compare_digest(pasted_state.encode(), state.encode()):
-        raise OAuthError(
-            "The pasted URL belongs to another sign-in attempt (its state does not match).",
-            "Sign-in not recognised",
-            hint="Paste the URL from the consent you just opened, or start again.",
-            kind="state_mismatch",
-        )
-    error = (params.get("error") or [""])[0]
-    if error:
-        raise _redirect_error(error, (params.get("error_description") or [None])[0])
-    code = (params.get("code") or [""])[0].strip()
-    if not _looks_like_code(code):
-        raise InputError("The code in the pasted URL is empty or malformed.", field="code")
-    return code
-
-
-def _looks_like_code(value: str) -> bool:
-    return 4 <= len(value) <= 2048 and all((c.isascii() and c.isalnum()) or c in "-._~+/=" for c in value)
 
 
 # Tokens ----------------------------------------------------------------------------------------
@@ -346,9 +163,6 @@ class TokenSet:
         """True when the access token expires within ``margin`` seconds of ``now`` (never, without an expiry)."""
         return self.access_expires_at is not None and now + margin >= self.access_expires_at
 
-    def refresh_expired(self, now: float) -> bool:
-        """True when the refresh token is known to have expired."""
-        return self.refresh_expires_at is not None and now >= self.refresh_expires_at
 
 
 def _token_set(body: Any, now: float, requested: list[str] | tuple[str, ...] = ()) -> TokenSet:
@@ -579,18 +393,7 @@ def scope_difference(
     return missing, extra
 
 
-def __getattr__(name: str) -> Any:
-    """Re-export ``validate_scopes`` lazily, so importing this module stays cheap."""
-    if name == "validate_scopes":
-        from zendesk_setup.core.scopes import validate_scopes
-
-        return validate_scopes
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
-    "DEFAULT_REDIRECT_PORT",
-    "CallbackServer",
     "Pkce",
     "TokenSet",
     "authorize_url",
@@ -599,12 +402,9 @@ __all__ = [
     "exchange_code",
     "new_pkce",
     "new_state",
-    "parse_pasted_redirect",
-    "redirect_uri_for",
     "refresh_tokens",
     "revoke_token",
     "s256_challenge",
     "scope_difference",
     "token_error",
-    "validate_scopes",
 ]

@@ -13,16 +13,22 @@ from typing import Any
 from zendesk_setup.core.errors import ConfigFileError, InputError, ProfileNotFoundError
 from zendesk_setup.core.paths import PROFILES_FILE
 from zendesk_setup.core.subdomain import LABEL, default_base_url, validate_base_url
+from zendesk_setup.core.vocab import AuthType, ClientKind, Storage
 
 FORMAT_VERSION = 1
-AUTH_TYPES = ("oauth", "api_token", "client_credentials")
-CLIENT_KINDS = ("public", "confidential")
-STORAGE_KINDS = ("keyring", "file")
+AUTH_TYPES = tuple(AuthType)
+CLIENT_KINDS = tuple(ClientKind)
+STORAGE_KINDS = tuple(Storage)
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 HEADER = (
     "# zendesk-setup profiles. This file never holds a secret: tokens and client secrets\n"
     "# live in the OS keyring (service 'zendesk-setup', one entry per profile name).\n"
 )
+
+
+def valid_email(text: str | None) -> bool:
+    """True when ``text`` looks like the email address of a Zendesk user (the one email check)."""
+    return bool(text) and "@" in str(text) and not any(ch.isspace() for ch in str(text))
 
 
 def validate_profile_name(name: str) -> str:
@@ -65,15 +71,22 @@ class Profile:
 
     name: str
     subdomain: str
-    auth: str = "oauth"
+    auth: AuthType = AuthType.OAUTH
     email: str | None = None
     client_id: str | None = None
-    client_kind: str | None = None
+    client_kind: ClientKind | None = None
     scopes: tuple[str, ...] = ()
     redirect_port: int | None = None
     base_url: str | None = None
-    storage: str = "keyring"
+    storage: Storage = Storage.KEYRING
     checked: CheckRecord | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # Text from YAML or flags becomes the typed value; unknown text stays for validate() to word the error.
+        for name, kind in (("auth", AuthType), ("client_kind", ClientKind), ("storage", Storage)):
+            value = getattr(self, name)
+            if isinstance(value, str) and not isinstance(value, kind) and value in kind._value2member_map_:
+                object.__setattr__(self, name, kind(value))
 
     @property
     def api_base_url(self) -> str:
@@ -86,7 +99,7 @@ class Profile:
 
     def to_yaml(self) -> dict[str, Any]:
         """The mapping written under ``profiles: NAME:``; keys in a stable, readable order."""
-        data: dict[str, Any] = {"subdomain": self.subdomain, "auth": self.auth}
+        data: dict[str, Any] = {"subdomain": self.subdomain, "auth": str(self.auth)}
         if self.base_url:
             data["base_url"] = self.base_url
         if self.email:
@@ -94,13 +107,13 @@ class Profile:
         if self.client_id:
             data["client_id"] = self.client_id
         if self.client_kind:
-            data["client_kind"] = self.client_kind
+            data["client_kind"] = str(self.client_kind)
         if self.scopes:
             data["scopes"] = list(self.scopes)
         if self.redirect_port is not None:
             data["redirect_port"] = self.redirect_port
-        if self.storage != "keyring":
-            data["storage"] = self.storage
+        if self.storage != Storage.KEYRING:
+            data["storage"] = str(self.storage)
         if self.checked is not None:
             data["checked"] = self.checked.to_yaml()
         return data
@@ -114,9 +127,9 @@ class Profile:
             raise InputError(f"Unknown auth type '{self.auth}'; use one of {', '.join(AUTH_TYPES)}.", field="auth")
         if self.base_url is not None:
             validate_base_url(self.base_url)
-        if self.auth == "api_token" and not (self.email and "@" in self.email):
+        if self.auth == AuthType.API_TOKEN and not valid_email(self.email):
             raise InputError("An API-token profile needs the agent's email address.", field="email")
-        if self.auth in ("oauth", "client_credentials"):
+        if self.auth in (AuthType.OAUTH, AuthType.CLIENT_CREDENTIALS):
             if not self.client_id:
                 raise InputError("An OAuth profile needs the client's identifier.", field="client_id")
             if not self.scopes:

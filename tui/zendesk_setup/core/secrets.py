@@ -14,12 +14,6 @@ from zendesk_setup.core.paths import SECRETS_FILE
 SERVICE = "zendesk-setup"
 KEYRING_TIMEOUT = 3.0
 PROBE_ENTRY = "__zendesk-setup-probe__"
-SECRET_KEYS = (
-    "api_token",
-    "client_secret",
-    "access_token",
-    "refresh_token",
-)
 HEADLESS_FIX = (
     "On a desktop, unlock your login keyring. On headless Linux, install gnome-keyring and run "
     "`dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets; "
@@ -55,11 +49,6 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash(("Secret", self._value))
-
-
-def mask(value: str | None) -> str:
-    """A fixed-width mask for showing that a secret exists without showing any of it."""
-    return "********" if value else "(none)"
 
 
 def entry_name(profile_name: str) -> str:

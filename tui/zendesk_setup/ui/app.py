@@ -12,13 +12,14 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from zendesk_setup.core.errors import SetupError
-from zendesk_setup.core.profiles import ProfileStore
-from zendesk_setup.ui.messages import BACK, DONE, NEXT, GoTo, ProfilesChanged, WizardEnded
+from zendesk_setup.core.service import CredentialsService
+from zendesk_setup.ui.messages import ProfilesChanged
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from zendesk_setup.core.wizard import WizardState
+    from zendesk_setup.core.draft import ProfileDraft
+    from zendesk_setup.core.wizard import StepResult, WizardFlow
 
 EXIT_OK = 0
 EXIT_CANCELLED = 1
@@ -58,7 +59,8 @@ class ZendeskSetupApp(App[int]):
     ) -> None:
         super().__init__()
         self.config_dir = Path(config_dir)
-        self.store = ProfileStore(self.config_dir)
+        self.service = CredentialsService(self.config_dir)
+        self.store = self.service.store
         self.mode = mode
         self.start_name = name
         self.fixed_today = today
@@ -69,24 +71,23 @@ class ZendeskSetupApp(App[int]):
         self.open_browser = open_browser
         self.redirect_port = redirect_port
         self.unsaved = False
-        self.wizard_state: WizardState | None = None
+        self.wizard_flow: WizardFlow | None = None
         self.result_note: str | None = None
 
     def today(self) -> date:
         """Today's date (fixed in tests and screenshots)."""
         return self.fixed_today or self.now_fn().date()
 
-    def new_state(self, name: str | None = None) -> WizardState:
-        """A fresh wizard state, with the preset base URL when the app was given one."""
-        from zendesk_setup.core.wizard import WizardState
+    def new_draft(self, name: str | None = None) -> ProfileDraft:
+        """A blank draft for a new profile, with the preset base URL and port when the app was given them."""
+        from zendesk_setup.core.draft import ProfileDraft
 
-        state = WizardState(name=name or "")
+        draft = ProfileDraft(name=name or "")
         if self.preset_base_url:
-            state.advanced = True
-            state.base_url_text = self.preset_base_url
+            draft = draft.with_answers(use_base_url=True, base_url=self.preset_base_url)
         if self.redirect_port is not None:
-            state.redirect_port = self.redirect_port
-        return state
+            draft = draft.with_answers(redirect_port=self.redirect_port)
+        return draft
 
     def _fatal_error(self) -> None:
         """Stop on an unexpected error without Textual's default traceback, which prints local variables."""
@@ -122,73 +123,44 @@ class ZendeskSetupApp(App[int]):
                 self.result_note = error.message
                 self.exit(EXIT_USAGE)
                 return
-            from zendesk_setup.core.wizard import WizardState
+            from zendesk_setup.core.draft import ProfileDraft
 
-            self.start_wizard(WizardState.from_profile(profile))
+            self.start_wizard(ProfileDraft.from_profile(profile))
         elif self.mode == "new":
-            self.start_wizard(self.new_state(self.start_name))
+            self.start_wizard(self.new_draft(self.start_name))
 
-    def start_wizard(self, state: WizardState) -> None:
-        """Run the wizard on ``state`` (a new profile or an edit)."""
-        self.wizard_state = state
+    def start_wizard(self, draft: ProfileDraft) -> None:
+        """Run the wizard on ``draft`` (a new profile or an edit), from its first step."""
+        from zendesk_setup.core.wizard import WizardFlow
+
         self.unsaved = True
-        self.run_wizard(state)
+        self.show_step(WizardFlow(draft))
 
-    def _step_screen(self, step: str, state: WizardState, index: int, count: int, field: str | None) -> Any:
-        from zendesk_setup.core.wizard import STEP_AUTH, STEP_CONSENT, STEP_CREDENTIALS, STEP_INSTANCE, STEP_SCOPES
-
-        if step == STEP_AUTH:
-            from zendesk_setup.ui.screens.auth_type import AuthTypeScreen as screen_class
-        elif step == STEP_INSTANCE:
-            from zendesk_setup.ui.screens.instance import InstanceScreen as screen_class
-        elif step == STEP_CREDENTIALS:
-            from zendesk_setup.ui.screens.credentials import CredentialsScreen as screen_class
-        elif step == STEP_SCOPES:
-            from zendesk_setup.ui.screens.scopes import ScopesScreen as screen_class
-        elif step == STEP_CONSENT:
-            from zendesk_setup.ui.screens.consent import ConsentScreen as screen_class
-        else:
-            from zendesk_setup.ui.screens.review import ReviewScreen as screen_class
-        return screen_class(state, index, count, focus_field=field)
-
-    def run_wizard(self, state: WizardState, index: int = 0, field: str | None = None) -> None:
-        """Show step ``index``; each screen dismisses with NEXT, BACK, GoTo, DONE or CANCEL.
+    def show_step(self, flow: WizardFlow) -> None:
+        """Push the screen of the flow's step; what it dismisses with decides the next one.
 
         Callbacks rather than one long worker, so ``app.workers.wait_for_complete()`` only waits for real I/O.
         """
-        steps = state.steps()
-        index = max(0, min(index, len(steps) - 1))
-        step = steps[index]
+        from zendesk_setup.core.wizard import Finished
+        from zendesk_setup.ui.screens import screen_for_step
 
-        def step_done(result: object) -> None:
-            if result == BACK:
-                if index == 0:
-                    self.end_wizard(None)
-                else:
-                    self.run_wizard(state, index - 1)
-            elif result == NEXT:
-                new_steps = state.steps()
-                self.run_wizard(state, new_steps.index(step) + 1 if step in new_steps else index + 1)
-            elif isinstance(result, GoTo):
-                new_steps = state.steps()
-                target = new_steps.index(result.step) if result.step in new_steps else index
-                self.run_wizard(state, target, result.field)
-            elif result == DONE:
-                self.end_wizard(state.profile_name())
+        self.wizard_flow = flow
+        screen = screen_for_step(flow.step)(flow.draft, flow.position(), focus_field=flow.field)
+
+        def step_done(result: StepResult | None) -> None:
+            outcome = flow.after(result if result is not None else Finished(None))
+            if isinstance(outcome, Finished):
+                self.end_wizard(outcome.saved)
             else:
-                self.end_wizard(None)
+                self.show_step(outcome)
 
-        self.push_screen(self._step_screen(step, state, index, len(steps), field), step_done)
+        self.push_screen(screen, step_done)
 
     def end_wizard(self, saved: str | None) -> None:
-        """The wizard run is over: saved names the profile written, None when cancelled."""
-        self.unsaved = False
-        self.wizard_state = None
-        self.post_message(WizardEnded(saved))
-
-    def on_wizard_ended(self, message: WizardEnded) -> None:
         """Say what happened, then go home (or leave when started as ``new``/``edit``)."""
-        if message.saved is None:
+        self.unsaved = False
+        self.wizard_flow = None
+        if saved is None:
             note = "Cancelled: nothing was written."
             self.result_note = note
             if self.mode != "home":
@@ -196,7 +168,7 @@ class ZendeskSetupApp(App[int]):
                 return
             self.notify(note, title="Wizard closed")
         else:
-            self.result_note = f"Saved profile '{message.saved}'."
+            self.result_note = f"Saved profile '{saved}'."
             if self.mode != "home":
                 self.exit(EXIT_OK)
                 return

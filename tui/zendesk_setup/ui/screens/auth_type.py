@@ -10,25 +10,25 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from zendesk_setup.core.wizard import AUTH_LABELS, STEP_AUTH, api_token_notice
+from zendesk_setup.core.vocab import AuthType, Step, api_token_help, api_token_notice
+from zendesk_setup.core.wizard import AuthAnswer
 from zendesk_setup.ui.screens.base import WizardScreen
 
-AUTH_ORDER = ("oauth", "api_token", "client_credentials")
+AUTH_ORDER = (AuthType.OAUTH, AuthType.API_TOKEN, AuthType.CLIENT_CREDENTIALS)
 
 
 class AuthTypeScreen(WizardScreen):
     """The auth-type choice; OAuth is the default and the API-token line carries the shut-off date."""
 
-    STEP = STEP_AUTH
+    STEP = Step.AUTH
     AUTO_FOCUS = "#auth-choice"
     FIELD_IDS: ClassVar[dict[str, str]] = {"auth": "auth-choice"}
-    HELP = """\
+    HELP = f"""\
 Choose how scripts will sign in to Zendesk.
 
 - **OAuth** (recommended): you sign in once in the browser and approve the scopes; zendesk-setup keeps
   a refresh token in the OS keyring and renews the access token for your scripts.
-- **API token**: an agent email plus a token from Admin Center. Zendesk creates no new tokens since
-  2026-10-27 and switches every token off on 2027-04-30.
+- **API token**: an agent email plus a token from Admin Center. {api_token_help()}
 - **Client credentials**: a confidential OAuth client's identifier and secret, for unattended jobs
   (CI); the token acts as the user who created the client.
 
@@ -74,19 +74,14 @@ Keys: up/down choose, enter next, escape back (leaves the wizard on this first s
 
     def on_mount(self) -> None:
         """Highlight the current choice (OAuth for a new profile)."""
-        choice = self.query_one("#auth-choice", OptionList)
-        choice.highlighted = AUTH_ORDER.index(self.state.auth) if self.state.auth in AUTH_ORDER else 0
+        self.query_one("#auth-choice", OptionList).highlighted = AUTH_ORDER.index(self.draft.auth)
 
-    def store_answers(self) -> None:
-        """Keep the highlighted choice."""
-        choice = self.query_one("#auth-choice", OptionList)
-        if choice.highlighted is not None:
-            self.state.auth = AUTH_ORDER[choice.highlighted]
+    def answer(self) -> AuthAnswer:
+        """The highlighted choice."""
+        highlighted = self.query_one("#auth-choice", OptionList).highlighted
+        return AuthAnswer(AUTH_ORDER[highlighted] if highlighted is not None else self.draft.auth)
 
     @on(OptionList.OptionSelected, "#auth-choice")
     def choose_and_continue(self, event: OptionList.OptionSelected) -> None:
         """Enter on a choice takes it and moves on."""
         self.action_next_step()
-
-
-__all__ = ["AUTH_LABELS", "AuthTypeScreen"]

@@ -9,21 +9,24 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import InputError, SetupError
-from zendesk_setup.core.wizard import STEP_TITLES, WizardState
-from zendesk_setup.ui.messages import BACK, NEXT, StepResult
+from zendesk_setup.core.vocab import Step
+from zendesk_setup.core.wizard import Answer, Back, Next, StepPosition, StepResult
+from zendesk_setup.ui.widgets.key_bar import KeyBar
 from zendesk_setup.ui.widgets.step_header import StepHeader
+from zendesk_setup.ui.workers import WorkerResults
 
 if TYPE_CHECKING:
     from zendesk_setup.ui.app import ZendeskSetupApp
 
 
-class WizardScreen(Screen[StepResult]):
-    """A wizard step: it reads and writes the shared WizardState and dismisses with NEXT, BACK or GoTo."""
+class WizardScreen(WorkerResults, Screen[StepResult]):
+    """A wizard step: it takes the draft and its position, and dismisses with its answer (Next or Back)."""
 
-    STEP = ""
+    STEP: ClassVar[Step] = Step.AUTH
     HELP = ""
     FIELD_IDS: ClassVar[dict[str, str]] = {}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,11 +37,10 @@ class WizardScreen(Screen[StepResult]):
         Binding("up", "app.focus_previous", "Previous field", show=False, id="focus-prev", tooltip="Previous field"),
     ]
 
-    def __init__(self, state: WizardState, index: int, count: int, *, focus_field: str | None = None) -> None:
+    def __init__(self, draft: ProfileDraft, position: StepPosition, *, focus_field: str | None = None) -> None:
         super().__init__(classes="wizard-step")
-        self.state = state
-        self.index = index
-        self.count = count
+        self.draft = draft
+        self.position = position
         self.initial_field = focus_field
 
     def on_screen_resume(self) -> None:
@@ -54,23 +56,29 @@ class WizardScreen(Screen[StepResult]):
 
     def compose(self) -> ComposeResult:
         """Header, the step's own widgets in a scroll area, the error line and the footer."""
-        original = self.state.original
-        subject = f"editing '{original.name}'" if self.state.editing and original else "new profile"
-        yield StepHeader(self.index, self.count, STEP_TITLES.get(self.STEP, self.STEP), subject, id="step-header")
+        original = self.draft.original
+        subject = f"editing '{original.name}'" if original is not None else "new profile"
+        yield StepHeader(self.position.header(subject), id="step-header")
         with VerticalScroll(id="step-body"):
             yield from self.compose_body()
         yield Static("", id="step-error", classes="step-error")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         """The step's widgets."""
         yield from ()
 
-    def store_answers(self) -> None:
-        """Copy what is on screen into the state (called before leaving, either way)."""
+    def answer(self) -> Answer | None:
+        """What is on screen, as this step's answer (None for steps that answer nothing)."""
+        return None
 
-    def validate_step(self) -> None:
-        """Raise InputError when the step cannot be left forward."""
+    def answered_draft(self) -> ProfileDraft:
+        """The draft with what is on screen applied."""
+        answer = self.answer()
+        return answer.apply(self.draft) if answer is not None else self.draft
+
+    def validate_step(self, draft: ProfileDraft) -> None:
+        """Raise InputError when the step cannot be left forward with ``draft``."""
 
     def show_error(self, error: SetupError | None) -> None:
         """Show an error (message and hint) under the form, or clear it; focus the field at fault."""
@@ -102,22 +110,20 @@ class WizardScreen(Screen[StepResult]):
 
     def action_back(self) -> None:
         """Keep the answers and go back one step."""
-        self.store_answers()
-        self.dismiss(BACK)
+        self.dismiss(Back(self.answer()))
 
     def action_next_step(self) -> None:
-        """Keep the answers, check them, and go on when they are fine."""
-        self.store_answers()
+        """Check the answers, and go on when they are fine."""
         try:
-            self.validate_step()
+            self.validate_step(self.answered_draft())
         except InputError as error:
             self.show_error(error)
             return
         self.show_error(None)
-        self.dismiss(NEXT)
+        self.dismiss(Next(self.answer()))
 
     def action_help(self) -> None:
         """Open the help for this step."""
         from zendesk_setup.ui.screens.help import HelpModal
 
-        self.app.push_screen(HelpModal(STEP_TITLES.get(self.STEP, "Help"), self.HELP))
+        self.app.push_screen(HelpModal(self.STEP.title, self.HELP))

@@ -5,21 +5,23 @@ from __future__ import annotations
 import webbrowser
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
-from textual.worker import Worker, WorkerState
 
+from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import KeyringError, OAuthError, SetupError
-from zendesk_setup.core.wizard import STEP_CONSENT, WizardState, stored_client_secret
-from zendesk_setup.ui.messages import NEXT
+from zendesk_setup.core.vocab import Step, Storage
+from zendesk_setup.core.wizard import ConsentAnswer, Next, StepPosition
 from zendesk_setup.ui.screens.base import WizardScreen
 
 if TYPE_CHECKING:
-    from zendesk_setup.core.flows import Consent
+    from zendesk_setup.core.consent import Consent
+    from zendesk_setup.core.oauth import TokenSet
 
 
 class ConsentUrl(Static, can_focus=True):
@@ -29,7 +31,7 @@ class ConsentUrl(Static, can_focus=True):
 class ConsentScreen(WizardScreen):
     """Opens the Zendesk consent page and waits for the redirect (or a pasted URL or code)."""
 
-    STEP = STEP_CONSENT
+    STEP = Step.CONSENT
     AUTO_FOCUS = "#consent-url"
     FIELD_IDS: ClassVar[dict[str, str]] = {"consent": "paste-input"}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -56,8 +58,19 @@ Keys: o open the browser again (or retry after a failure), c copy the URL, tab t
 submit it, escape cancel (frees the port), ctrl+q quit.
 """
 
-    def __init__(self, state: WizardState, index: int, count: int, *, focus_field: str | None = None) -> None:
-        super().__init__(state, index, count, focus_field=focus_field)
+    class UrlReady(Message):
+        """Posted by the consent worker once the loopback server listens and the URL is known."""
+
+        def __init__(self, url: str) -> None:
+            super().__init__()
+            self.url = url
+
+    class BrowserFailed(Message):
+        """Posted when no browser could be opened here."""
+
+    def __init__(self, draft: ProfileDraft, position: StepPosition, *, focus_field: str | None = None) -> None:
+        super().__init__(draft, position, focus_field=focus_field)
+        self.storage = draft.storage
         self.consent: Consent | None = None
         self.pasted_code: str | None = None
         self.started_at: float | None = None
@@ -76,22 +89,32 @@ submit it, escape cancel (frees the port), ctrl+q quit.
     def on_mount(self) -> None:
         """Start the consent in a worker and a one-second countdown."""
         self.ticker = self.set_interval(1.0, self.show_countdown)
-        self.run_consent()
+        self.start_consent()
+
+    def answer(self) -> ConsentAnswer:
+        """No tokens yet; keeps the storage choice made on this screen."""
+        return ConsentAnswer(None, self.storage)
 
     def set_status(self, text: str, *, error: bool = False) -> None:
-        """Update the status line."""
+        """Update the status line (plain text: never markup)."""
         status = self.query_one("#consent-status", Static)
-        status.update(text)
+        status.update(Content(text))
         status.set_class(error, "invalid")
 
-    def show_url(self, url: str) -> None:
+    @on(UrlReady)
+    def show_url(self, message: UrlReady) -> None:
         """Show the authorisation URL in full and start counting down."""
-        self.query_one("#consent-url", Static).update(Content(url))
+        self.query_one("#consent-url", Static).update(Content(message.url))
         self.started_at = self.setup_app.clock()
         self.set_status(
             "Your browser should show the Zendesk consent page; choose Allow. Open this URL yourself if it did not:"
         )
         self.show_countdown()
+
+    @on(BrowserFailed)
+    def say_no_browser(self) -> None:
+        """Say that the URL must be opened by hand."""
+        self.set_status("No browser could be opened here: open the URL below on any machine.")
 
     def show_countdown(self) -> None:
         """Minutes and seconds left for the redirect."""
@@ -99,11 +122,13 @@ submit it, escape cancel (frees the port), ctrl+q quit.
             return
         left = max(0, int(self.setup_app.consent_timeout - (self.setup_app.clock() - self.started_at)))
         self.query_one("#consent-countdown", Static).update(
-            f"Waiting for the redirect on {self.state.redirect_uri()} — {left // 60}:{left % 60:02d} left"
+            f"Waiting for the redirect on {self.draft.redirect_uri()} — {left // 60}:{left % 60:02d} left"
         )
 
-    def show_failure(self, error: SetupError) -> None:
-        """Explain why the consent failed and what to do."""
+    def on_consent_failed(self, error: SetupError) -> None:
+        """Explain why the consent failed and what to do (a cancel by this screen says nothing)."""
+        if isinstance(error, OAuthError) and error.kind == "cancelled" and self.pasted_code is None:
+            return
         self.finished = True
         self.failure = error
         self.set_status(f"{error.message} {error.hint or ''}".strip(), error=True)
@@ -113,25 +138,29 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         self.query_one("#consent-countdown", Static).update(keys)
         self.refresh_bindings()
 
+    def on_consent_done(self, tokens: TokenSet) -> None:
+        """The consent produced tokens: go on to the check with them."""
+        self.dismiss(Next(ConsentAnswer(tokens, self.storage)))
+
     def keyring_failed(self) -> bool:
         """True when the last failure was the keyring and the file store has not been chosen yet."""
-        return isinstance(self.failure, KeyringError) and self.state.storage != "file"
+        return isinstance(self.failure, KeyringError) and self.storage is not Storage.FILE
 
     def action_insecure_storage(self) -> None:
         """After a keyring failure, offer the plain-text file with a warning, then start the sign-in again."""
         from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
         def use_file() -> None:
-            self.state.storage = "file"
+            self.storage = Storage.FILE
             self.failure = None
             self.refresh_bindings()
             self.show_error(None)
-            self.run_consent()
+            self.start_consent()
 
         ask_insecure_storage(self.app, use_file)
 
     def open_browser(self, url: str) -> None:
-        """Open the URL with the user's browser (Python's webbrowser honours $BROWSER)."""
+        """Open the URL with the user's browser (Python's webbrowser honours $BROWSER); runs in a thread."""
         if not self.setup_app.open_browser:
             return
         try:
@@ -139,58 +168,37 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         except Exception:
             opened = False
         if not opened:
-            self.app.call_from_thread(
-                self.set_status, "No browser could be opened here: open the URL below on any machine."
-            )
+            self.post_message(self.BrowserFailed())
 
-    @work(thread=True, exclusive=True, group="consent", exit_on_error=False)
-    def run_consent(self) -> None:
-        """Probe the keyring, listen on the loopback port, open the browser, wait, exchange the code."""
-        from zendesk_setup.core.flows import begin_consent, secret_store
-
-        app = self.setup_app
-        state = self.state
-        try:
-            profile = state.to_profile()
-            secret_store(profile, app.config_dir)
-            consent = begin_consent(profile)
-        except SetupError as error:
-            app.call_from_thread(self.show_failure, error)
-            return
-        self.consent = consent
+    def start_consent(self) -> None:
+        """Start (or restart) the sign-in in a worker."""
         self.finished = False
         self.pasted_code = None
-        app.call_from_thread(self.show_url, consent.url)
-        self.open_browser(consent.url)
-        try:
-            code = consent.server.wait(app.consent_timeout)
-        except OAuthError as error:
-            if self.pasted_code is not None:
-                code = self.pasted_code
-            elif error.kind == "cancelled":
-                return
-            else:
-                app.call_from_thread(self.show_failure, error)
-                return
-        except SetupError as error:
-            app.call_from_thread(self.show_failure, error)
-            return
-        self.finished = True
-        app.call_from_thread(self.set_status, "Signed in; exchanging the code for tokens…")
-        try:
-            client_secret = stored_client_secret(state, app.config_dir)
-            tokens = consent.exchange(code, client_secret)
-        except SetupError as error:
-            app.call_from_thread(self.show_failure, error)
-            return
-        state.tokens = tokens
-        state.tokens_for = state.consent_fingerprint()
+        self.failure = None
+        self.run_worker(
+            self.consent_flow, name="consent", group="consent", thread=True, exclusive=True, exit_on_error=False
+        )
 
-    @on(Worker.StateChanged)
-    def move_on_after_consent(self, event: Worker.StateChanged) -> None:
-        """Once the consent worker has finished with tokens, go to the check."""
-        if event.worker.group == "consent" and event.state == WorkerState.SUCCESS and self.state.has_new_tokens():
-            self.dismiss(NEXT)
+    def consent_flow(self) -> TokenSet:
+        """Probe the keyring, listen on the loopback port, open the browser, wait, and exchange the code."""
+        from dataclasses import replace
+
+        app = self.setup_app
+        draft = replace(self.draft, storage=self.storage)
+        consent = app.service.begin_consent(draft)
+        self.consent = consent
+        try:
+            self.post_message(self.UrlReady(consent.url))
+            self.open_browser(consent.url)
+            try:
+                code = consent.wait(app.consent_timeout)
+            except OAuthError:
+                if self.pasted_code is None:
+                    raise
+                code = self.pasted_code
+        finally:
+            self.finished = True
+        return consent.exchange(code)
 
     @on(Input.Submitted, "#paste-input")
     def use_pasted_redirect(self, event: Input.Submitted) -> None:
@@ -206,6 +214,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
             return
         self.show_error(None)
         self.pasted_code = code
+        self.query_one("#consent-status", Static).update("Signed in; exchanging the code for tokens…")
         consent.close()
 
     async def on_paste(self, event: events.Paste) -> None:
@@ -222,15 +231,10 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         """Open the consent page again (or restart the sign-in after a failure)."""
         if self.consent is not None and not self.finished:
             url = self.consent.url
-            self.run_in_thread_open(url)
+            self.run_worker(lambda: self.open_browser(url), group="browser", thread=True)
             return
         self.show_error(None)
-        self.run_consent()
-
-    @work(thread=True, group="browser")
-    def run_in_thread_open(self, url: str) -> None:
-        """Open the browser without blocking the screen."""
-        self.open_browser(url)
+        self.start_consent()
 
     def action_copy_url(self) -> None:
         """Copy the consent URL."""

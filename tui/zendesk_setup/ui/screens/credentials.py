@@ -7,9 +7,13 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from zendesk_setup.core.wizard import STEP_CREDENTIALS, validate_credentials
+from zendesk_setup.core.draft import ProfileDraft
+from zendesk_setup.core.secrets import Secret
+from zendesk_setup.core.vocab import AuthType, ClientKind, Step
+from zendesk_setup.core.wizard import CredentialsAnswer
 from zendesk_setup.ui.screens.base import WizardScreen
 from zendesk_setup.ui.widgets.secret_input import SecretInput
 
@@ -19,7 +23,7 @@ KEEP = "leave blank to keep the saved one"
 class CredentialsScreen(WizardScreen):
     """Email and token, or client identifier, kind, secret and the redirect URL to register."""
 
-    STEP = STEP_CREDENTIALS
+    STEP = Step.CREDENTIALS
     FIELD_IDS: ClassVar[dict[str, str]] = {
         "email": "email-input",
         "api_token": "token-input",
@@ -53,24 +57,26 @@ Keys: up/down fields, f2 copy the redirect URL, enter or ctrl+n next, escape bac
     @property
     def AUTO_FOCUS(self) -> str:  # type: ignore[override]
         """The first field depends on the auth type."""
-        return "#email-input" if self.state.auth == "api_token" else "#client-id-input"
+        return "#email-input" if self.draft.auth is AuthType.API_TOKEN else "#client-id-input"
 
     def compose_body(self) -> ComposeResult:
         """The fields for the chosen auth type."""
-        state = self.state
-        keep = state.can_keep_secret()
-        if state.auth == "api_token":
+        draft = self.draft
+        keep = draft.can_keep_secret()
+        if draft.auth is AuthType.API_TOKEN:
             yield Static(
                 "Admin Center › Apps and integrations › APIs › API tokens. Zendesk sees the user name "
                 "[b]email/token[/b] and the token as password.",
                 classes="step-intro",
             )
             yield Label("Email of the Zendesk user (a dedicated integration user is best)", classes="field-label")
-            yield Input(state.email, placeholder="ada@acme.com", id="email-input")
+            yield Input(draft.email, placeholder="ada@acme.com", id="email-input")
             yield Label("API token (masked; ctrl+r reveals)", classes="field-label")
-            yield SecretInput(state.api_token, placeholder=KEEP if keep else "the token", id="token-input")
+            yield SecretInput(
+                draft.api_token.reveal(), placeholder=KEEP if keep else "the token", id="token-input"
+            )
             return
-        if state.auth == "oauth":
+        if draft.auth is AuthType.OAUTH:
             yield Static(
                 "Admin Center › Apps and integrations › APIs › OAuth clients › Add OAuth client.",
                 classes="step-intro",
@@ -82,18 +88,21 @@ Keys: up/down fields, f2 copy the redirect URL, enter or ctrl+n next, escape bac
                 classes="step-intro",
             )
         yield Label("Client identifier (the Identifier, not the numeric id)", classes="field-label")
-        yield Input(state.client_id, placeholder="acme_cli", id="client-id-input")
-        if state.auth == "oauth":
+        yield Input(draft.client_id, placeholder="acme_cli", id="client-id-input")
+        confidential = draft.client_kind is ClientKind.CONFIDENTIAL
+        if draft.auth is AuthType.OAUTH:
             with RadioSet(id="client-kind"):
-                yield RadioButton(
-                    "Public (PKCE, recommended)", state.client_kind != "confidential", id="kind-public"
-                )
-                yield RadioButton("Confidential (has a secret)", state.client_kind == "confidential", id="kind-conf")
+                yield RadioButton("Public (PKCE, recommended)", not confidential, id="kind-public")
+                yield RadioButton("Confidential (has a secret)", confidential, id="kind-conf")
         yield Label("Client secret (masked; ctrl+r reveals)", classes="field-label", id="client-secret-label")
-        yield SecretInput(state.client_secret, placeholder=KEEP if keep else "the secret", id="client-secret-input")
-        if state.auth == "oauth":
+        yield SecretInput(
+            draft.client_secret.reveal(), placeholder=KEEP if keep else "the secret", id="client-secret-input"
+        )
+        if draft.auth is AuthType.OAUTH:
             yield Static(
-                f"Register this redirect URL on the client (f2 copies it):\n[b]{state.redirect_uri()}[/b]",
+                Content.from_markup(
+                    "Register this redirect URL on the client (f2 copies it):\n[b]$url[/b]", url=draft.redirect_uri()
+                ),
                 id="redirect-url",
             )
 
@@ -104,15 +113,14 @@ Keys: up/down fields, f2 copy the redirect URL, enter or ctrl+n next, escape bac
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The copy key exists only on the OAuth form."""
         if action == "copy_redirect":
-            return self.state.auth == "oauth"
+            return self.draft.auth is AuthType.OAUTH
         return True
 
     def show_secret_for_kind(self) -> None:
         """Public OAuth clients have no secret field."""
-        if self.state.auth != "oauth":
+        if self.draft.auth is not AuthType.OAUTH:
             return
         confidential = self.query_one("#kind-conf", RadioButton).value
-        self.state.client_kind = "confidential" if confidential else "public"
         for widget_id in ("#client-secret-label", "#client-secret-input"):
             self.query_one(widget_id).display = confidential
 
@@ -121,23 +129,25 @@ Keys: up/down fields, f2 copy the redirect URL, enter or ctrl+n next, escape bac
         """Switching kind shows or hides the secret."""
         self.show_secret_for_kind()
 
-    def store_answers(self) -> None:
-        """Copy the fields into the state."""
-        state = self.state
-        if state.auth == "api_token":
-            state.email = self.query_one("#email-input", Input).value.strip()
-            state.api_token = self.query_one("#token-input", Input).value.strip()
-            return
-        state.client_id = self.query_one("#client-id-input", Input).value.strip()
-        state.client_secret = self.query_one("#client-secret-input", Input).value.strip()
-        if state.auth == "oauth":
-            state.client_kind = "confidential" if self.query_one("#kind-conf", RadioButton).value else "public"
-            if state.client_kind == "public":
-                state.client_secret = ""
+    def answer(self) -> CredentialsAnswer:
+        """The fields for this auth type (secrets as Secret values)."""
+        if self.draft.auth is AuthType.API_TOKEN:
+            return CredentialsAnswer(
+                email=self.query_one("#email-input", Input).value.strip(),
+                api_token=Secret(self.query_one("#token-input", Input).value.strip()),
+            )
+        kind = self.draft.client_kind
+        if self.draft.auth is AuthType.OAUTH:
+            kind = ClientKind.CONFIDENTIAL if self.query_one("#kind-conf", RadioButton).value else ClientKind.PUBLIC
+        return CredentialsAnswer(
+            client_id=self.query_one("#client-id-input", Input).value.strip(),
+            client_kind=kind,
+            client_secret=Secret(self.query_one("#client-secret-input", Input).value.strip()),
+        )
 
-    def validate_step(self) -> None:
+    def validate_step(self, draft: ProfileDraft) -> None:
         """The fields this auth type needs must be there."""
-        validate_credentials(self.state)
+        draft.validate_credentials()
 
     @on(Input.Submitted)
     def submit_moves_on(self) -> None:
@@ -146,5 +156,5 @@ Keys: up/down fields, f2 copy the redirect URL, enter or ctrl+n next, escape bac
 
     def action_copy_redirect(self) -> None:
         """Copy the redirect URL to the clipboard."""
-        self.app.copy_to_clipboard(self.state.redirect_uri())
-        self.notify(f"Copied {self.state.redirect_uri()}", title="Redirect URL")
+        self.app.copy_to_clipboard(self.draft.redirect_uri())
+        self.notify(f"Copied {self.draft.redirect_uri()}", title="Redirect URL", markup=False)

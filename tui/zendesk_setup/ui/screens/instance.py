@@ -8,15 +8,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Label, Static
 
+from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import InputError
-from zendesk_setup.core.wizard import STEP_INSTANCE, validate_instance
+from zendesk_setup.core.vocab import Step
+from zendesk_setup.core.wizard import InstanceAnswer
 from zendesk_setup.ui.screens.base import WizardScreen
 
 
 class InstanceScreen(WizardScreen):
     """Subdomain in any form (acme, acme.zendesk.com, a full URL), normalised live; name defaults to it."""
 
-    STEP = STEP_INSTANCE
+    STEP = Step.INSTANCE
     AUTO_FOCUS = "#subdomain-input"
     FIELD_IDS: ClassVar[dict[str, str]] = {
         "name": "name-input",
@@ -39,45 +41,48 @@ Keys: up/down move between fields, space ticks the checkbox, enter or ctrl+n nex
 
     def compose_body(self) -> ComposeResult:
         """Subdomain, live address, profile name, advanced toggle and base URL."""
-        state = self.state
+        draft = self.draft
         yield Static("Which Zendesk account is this profile for?", classes="step-intro")
         yield Label("Subdomain or Zendesk address", classes="field-label")
-        yield Input(state.subdomain_text, placeholder="acme, acme.zendesk.com or a URL", id="subdomain-input")
+        yield Input(draft.subdomain, placeholder="acme, acme.zendesk.com or a URL", id="subdomain-input")
         yield Static("", id="subdomain-result", classes="live-result")
         yield Label("Profile name (blank: the subdomain)", classes="field-label")
-        yield Input(state.name, placeholder="the subdomain", id="name-input")
-        yield Checkbox("Advanced: use a custom base URL", state.advanced, id="advanced-toggle")
-        yield Input(state.base_url_text, placeholder="https://acme.zendesk.com", id="base-url-input")
+        yield Input(draft.name, placeholder="the subdomain", id="name-input")
+        yield Checkbox("Advanced: use a custom base URL", draft.use_base_url, id="advanced-toggle")
+        yield Input(draft.base_url, placeholder="https://acme.zendesk.com", id="base-url-input")
         yield Static("", id="base-url-result", classes="live-result")
 
     def on_mount(self) -> None:
         """Show the normalised address for what is already filled in."""
         self.refresh_preview()
 
-    def store_answers(self) -> None:
-        """Copy the fields into the state."""
-        self.state.subdomain_text = self.query_one("#subdomain-input", Input).value
-        self.state.name = self.query_one("#name-input", Input).value
-        self.state.advanced = self.query_one("#advanced-toggle", Checkbox).value
-        self.state.base_url_text = self.query_one("#base-url-input", Input).value
+    def answer(self) -> InstanceAnswer:
+        """The fields as typed."""
+        return InstanceAnswer(
+            subdomain=self.query_one("#subdomain-input", Input).value,
+            name=self.query_one("#name-input", Input).value,
+            use_base_url=self.query_one("#advanced-toggle", Checkbox).value,
+            base_url=self.query_one("#base-url-input", Input).value,
+        )
 
-    def validate_step(self) -> None:
+    def validate_step(self, draft: ProfileDraft) -> None:
         """Subdomain, name and base URL must be valid; the name must be free."""
-        validate_instance(self.state, set(self.setup_app.store.names()))
+        original = draft.original
+        name = draft.validate_instance()
+        self.setup_app.service.ensure_name_free(name, replacing=original.name if original is not None else None)
 
     @on(Input.Changed)
     @on(Checkbox.Changed)
     def refresh_preview(self) -> None:
         """Normalise as the user types: the address, or an inline message, never a crash."""
-        self.store_answers()
-        state = self.state
+        draft = self.answered_draft()
         result = self.query_one("#subdomain-result", Static)
         name_input = self.query_one("#name-input", Input)
         try:
-            subdomain = state.subdomain()
+            subdomain = draft.normalised_subdomain()
         except InputError as error:
-            result.update(error.message if state.subdomain_text.strip() else "")
-            result.set_class(bool(state.subdomain_text.strip()), "invalid")
+            result.update(error.message if draft.subdomain.strip() else "")
+            result.set_class(bool(draft.subdomain.strip()), "invalid")
             name_input.placeholder = "the subdomain"
         else:
             result.update(f"→ {subdomain}: https://{subdomain}.zendesk.com")
@@ -85,11 +90,11 @@ Keys: up/down move between fields, space ticks the checkbox, enter or ctrl+n nex
             name_input.placeholder = subdomain
         base_input = self.query_one("#base-url-input", Input)
         base_result = self.query_one("#base-url-result", Static)
-        base_input.display = state.advanced
-        base_result.display = state.advanced
-        if state.advanced:
+        base_input.display = draft.use_base_url
+        base_result.display = draft.use_base_url
+        if draft.use_base_url:
             try:
-                base = state.base_url()
+                base = draft.custom_base_url()
             except InputError as error:
                 base_result.update(error.message)
                 base_result.add_class("invalid")

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from zendesk_setup.core.errors import SetupError
-from zendesk_setup.core.profiles import CheckRecord, Profile, ProfilesDocument, validate_profile_name
+from zendesk_setup.core.profiles import CheckRecord, Profile, ProfilesDocument
+from zendesk_setup.core.vocab import AuthType
 from zendesk_setup.ui.widgets.key_bar import KeyBar
 from zendesk_setup.ui.widgets.row_table import RowTable
+from zendesk_setup.ui.workers import WorkerResults
 
 if TYPE_CHECKING:
+    from zendesk_setup.core.service import CredentialsService
     from zendesk_setup.ui.app import ZendeskSetupApp
 
-SHORT_AUTH = {"oauth": "OAuth", "api_token": "API token", "client_credentials": "client creds"}
+SHORT_AUTH = {AuthType.OAUTH: "OAuth", AuthType.API_TOKEN: "API token", AuthType.CLIENT_CREDENTIALS: "client creds"}
 
 
 def ago(moment: datetime, now: datetime) -> str:
@@ -41,7 +46,7 @@ def check_text(record: CheckRecord | None, now: datetime) -> str:
     return f"{'✓ ok' if record.ok else '✗ failed'} {ago(record.at, now)}"
 
 
-class ProfilesScreen(Screen[None]):
+class ProfilesScreen(WorkerResults, Screen[None]):
     """The table of saved profiles; with none yet, the wizard starts at once."""
 
     AUTO_FOCUS = "#profiles-table"
@@ -74,6 +79,7 @@ Keys: up/down choose, ctrl+q quit.
         self.document = ProfilesDocument()
         self.load_error: SetupError | None = None
         self.focus_name: str | None = None
+        self.action_label = ""
 
     @property
     def setup_app(self) -> ZendeskSetupApp:
@@ -97,7 +103,7 @@ Keys: up/down choose, ctrl+q quit.
         table.add_column("Last check", key="check")
         self.reload()
         if self.load_error is None and not self.document.profiles:
-            self.setup_app.start_wizard(self.setup_app.new_state())
+            self.setup_app.start_wizard(self.setup_app.new_draft())
 
     def reload(self) -> None:
         """Read profiles.yaml again and redraw the table (a bad file is reported, never overwritten)."""
@@ -131,13 +137,13 @@ Keys: up/down choose, ctrl+q quit.
             table.move_cursor(row=table.get_row_index(current))
         status = self.query_one("#home-status", Static)
         if self.load_error is not None:
-            status.update(f"{self.load_error.message} {self.load_error.hint or ''}".strip())
+            status.update(Content(f"{self.load_error.message} {self.load_error.hint or ''}".strip()))
             status.add_class("invalid")
         elif not self.document.profiles:
             status.update("No profiles yet: press n to create one.")
             status.remove_class("invalid")
         else:
-            status.update(f"{len(self.document.profiles)} profile(s) in {self.setup_app.store.path}")
+            status.update(Content(f"{len(self.document.profiles)} profile(s) in {self.setup_app.store.path}"))
             status.remove_class("invalid")
         self.refresh_bindings()
 
@@ -166,59 +172,50 @@ Keys: up/down choose, ctrl+q quit.
         return True
 
     def say(self, text: str, *, error: bool = False) -> None:
-        """A status line and a notification (never with a secret)."""
-        self.notify(text, severity="error" if error else "information")
+        """A notification (never with a secret; plain text, never markup)."""
+        self.notify(text, severity="error" if error else "information", markup=False)
 
     def action_new_profile(self) -> None:
         """Start the wizard for a new profile."""
-        self.setup_app.start_wizard(self.setup_app.new_state())
+        self.setup_app.start_wizard(self.setup_app.new_draft())
 
     @on(RowTable.RowSelected, "#profiles-table")
     def action_edit_profile(self) -> None:
         """Start the wizard on the highlighted profile."""
-        from zendesk_setup.core.wizard import WizardState
+        from zendesk_setup.core.draft import ProfileDraft
 
         profile = self.selected_profile()
         if profile is not None:
-            self.setup_app.start_wizard(WizardState.from_profile(profile))
+            self.setup_app.start_wizard(ProfileDraft.from_profile(profile))
 
-    @work(thread=True, group="home", exit_on_error=False)
     def action_test_profile(self) -> None:
-        """Call Zendesk with the saved credentials and record the result."""
-        from zendesk_setup.core.actions import check_record
-        from zendesk_setup.core.session import Session
-
-        profile = self.app.call_from_thread(self.selected_profile)
+        """Call Zendesk with the saved credentials in a worker; the result is recorded on the profile."""
+        profile = self.selected_profile()
         if profile is None:
             return
-        app = self.setup_app
-        app.call_from_thread(self.notify, f"Testing '{profile.name}'…")
-        try:
-            identity = Session.for_profile(profile, app.config_dir).check()
-            record = check_record(identity)
-            text, bad = f"'{profile.name}' works: {identity.describe()}.", False
-        except SetupError as error:
-            record = check_record(error=error)
-            text, bad = f"'{profile.name}' failed: {error.message} {error.hint or ''}".strip(), True
-        try:
-            app.store.record_check(profile.name, record)
-        except SetupError as error:
-            text += f" (The result could not be recorded: {error.message})"
-        app.call_from_thread(self.reload)
-        app.call_from_thread(self.say, text, error=bad)
+        self.say(f"Testing '{profile.name}'…")
+        service = self.setup_app.service
 
-    @work(thread=True, group="home", exit_on_error=False)
-    def run_action(self, label: str, action: object, *args: object) -> None:
-        """Run one store action in a thread (the keyring may block) and report it."""
-        try:
-            message = action(*args)  # type: ignore[operator]
-        except SetupError as error:
-            self.app.call_from_thread(
-                self.say, f"{label} failed: {error.message} {error.hint or ''}".strip(), error=True
-            )
-        else:
-            self.app.call_from_thread(self.reload)
-            self.app.call_from_thread(self.say, str(message))
+        def test() -> str:
+            identity = service.test(profile)
+            return f"'{profile.name}' works: {identity.describe()}."
+
+        self.run_action(f"'{profile.name}'", test)
+
+    def run_action(self, label: str, action: Callable[[], str]) -> None:
+        """Run one profile action in a thread worker (the keyring and Zendesk may block); it reports itself."""
+        self.action_label = label
+        self.run_worker(action, name="home_action", group="home", thread=True, exit_on_error=False)
+
+    def on_home_action_done(self, message: str) -> None:
+        """Say what the action did and show the table as it is now."""
+        self.reload()
+        self.say(message)
+
+    def on_home_action_failed(self, error: SetupError) -> None:
+        """Say why the action failed (and show the table, which may hold a new check result)."""
+        self.reload()
+        self.say(f"{self.action_label} failed: {error.message} {error.hint or ''}".strip(), error=True)
 
     def action_set_default(self) -> None:
         """Make the highlighted profile the default."""
@@ -234,55 +231,49 @@ Keys: up/down choose, ctrl+q quit.
 
     def action_duplicate_profile(self) -> None:
         """Ask for a name and copy the profile (OAuth tokens are not copied)."""
-        from zendesk_setup.core.actions import duplicate_profile, unique_name
         from zendesk_setup.ui.screens.confirm import PromptModal
 
         name = self.selected_name()
         if not name:
             return
-        store = self.setup_app.store
+        service = self.setup_app.service
 
         def copy(new_name: str | None) -> None:
             if not new_name:
                 return
 
             def duplicate() -> str:
-                copy = duplicate_profile(store, name, new_name)
+                copy = service.duplicate(name, new_name)
                 self.focus_name = new_name
-                note = " Sign in again with e: OAuth tokens are not copied." if copy.auth == "oauth" else ""
+                note = " Sign in again with e: OAuth tokens are not copied." if copy.auth == AuthType.OAUTH else ""
                 return f"Copied '{name}' to '{new_name}'.{note}"
 
             self.run_action("Duplicating", duplicate)
 
         self.app.push_screen(
-            PromptModal(f"Name for the copy of '{name}':", unique_name(store, f"{name}-copy"), check=self.free_name),
+            PromptModal(f"Name for the copy of '{name}':", service.unique_name(f"{name}-copy"), check=self.free_name),
             copy,
         )
 
     def free_name(self, name: str) -> None:
         """Raise InputError unless ``name`` is valid and unused."""
-        from zendesk_setup.core.errors import InputError
-
-        validate_profile_name(name)
-        if name in self.document.profiles:
-            raise InputError(f"A profile named '{name}' already exists.")
+        self.setup_app.service.ensure_name_free(name)
 
     def action_rename_profile(self) -> None:
         """Ask for a new name and rename the profile and its secret entry."""
-        from zendesk_setup.core.actions import rename_profile
         from zendesk_setup.ui.screens.confirm import PromptModal
 
         name = self.selected_name()
         if not name:
             return
-        store = self.setup_app.store
+        service = self.setup_app.service
 
         def renamed(new_name: str | None) -> None:
             if not new_name or new_name == name:
                 return
 
             def rename() -> str:
-                rename_profile(store, name, new_name)
+                service.rename(name, new_name)
                 self.focus_name = new_name
                 return f"Renamed '{name}' to '{new_name}'."
 
@@ -297,7 +288,7 @@ Keys: up/down choose, ctrl+q quit.
         profile = self.selected_profile()
         if profile is None:
             return
-        app = self.setup_app
+        service = self.setup_app.service
 
         def delete(choice: str | None) -> None:
             if choice is None:
@@ -305,17 +296,13 @@ Keys: up/down choose, ctrl+q quit.
                 return
 
             def remove() -> str:
-                from zendesk_setup.core.actions import remove_profile
-
-                note = ""
-                if choice == "revoke":
-                    note = revoke(profile, app)
-                remove_profile(app.store, profile.name)
+                note = revoke(profile, service) if choice == "revoke" else ""
+                service.remove(profile.name)
                 return f"Deleted '{profile.name}' and its secrets.{note}"
 
             self.run_action("Deleting", remove)
 
-        self.app.push_screen(DeleteModal(profile.name, can_revoke=profile.auth != "api_token"), delete)
+        self.app.push_screen(DeleteModal(profile.name, can_revoke=profile.auth != AuthType.API_TOKEN), delete)
 
     def action_help(self) -> None:
         """Open the help for this screen."""
@@ -324,12 +311,10 @@ Keys: up/down choose, ctrl+q quit.
         self.app.push_screen(HelpModal("Profiles", self.HELP))
 
 
-def revoke(profile: Profile, app: ZendeskSetupApp) -> str:
+def revoke(profile: Profile, service: CredentialsService) -> str:
     """Revoke the profile's OAuth token on Zendesk; returns a note for the message (failure is reported)."""
-    from zendesk_setup.core.session import Session
-
     try:
-        Session.for_profile(profile, app.config_dir).revoke()
+        service.session(profile).revoke()
     except SetupError as error:
         return f" Revoking the token failed ({error.message}); revoke it in Admin Center."
     return " The OAuth token was revoked on Zendesk."

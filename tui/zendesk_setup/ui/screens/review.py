@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import LoadingIndicator, Static
 
+from zendesk_setup.core.draft import ProfileDraft, profile_yaml_diff
 from zendesk_setup.core.errors import KeyringError, SetupError
-from zendesk_setup.core.wizard import (
-    AUTH_LABELS,
-    STEP_REVIEW,
-    CheckResult,
-    SaveResult,
-    WizardState,
-    can_save_unchecked,
-    check_state,
-    profile_yaml_diff,
-    save_state,
-    step_for_field,
-)
-from zendesk_setup.ui.messages import DONE, GoTo
+from zendesk_setup.core.service import CheckResult, SaveResult, can_save_unchecked
+from zendesk_setup.core.vocab import AuthType, Step, Storage
+from zendesk_setup.core.wizard import Finished, GoTo, ReviewAnswer, StepPosition, step_for_field
 from zendesk_setup.ui.screens.base import WizardScreen
 
 CHECKING, CHECKED, FAILED, SAVING, SAVED = "checking", "checked", "failed", "saving", "saved"
@@ -33,7 +23,7 @@ CHECKING, CHECKED, FAILED, SAVING, SAVED = "checking", "checked", "failed", "sav
 class ReviewScreen(WizardScreen):
     """Calls Zendesk in a worker, then offers save, fix, retry or (when offline) save without checking."""
 
-    STEP = STEP_REVIEW
+    STEP = Step.REVIEW
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,ctrl+s", "save", "Save", id="save", tooltip="Save the profile and its secrets"),
@@ -61,8 +51,8 @@ Escape goes back a step; after saving, enter finishes.
     phase: reactive[str] = reactive(CHECKING)
     """Where the screen is: checking, checked, failed, saving or saved."""
 
-    def __init__(self, state: WizardState, index: int, count: int, *, focus_field: str | None = None) -> None:
-        super().__init__(state, index, count, focus_field=focus_field)
+    def __init__(self, draft: ProfileDraft, position: StepPosition, *, focus_field: str | None = None) -> None:
+        super().__init__(draft, position, focus_field=focus_field)
         self.check: CheckResult | None = None
         self.error: SetupError | None = None
         self.saved: SaveResult | None = None
@@ -79,19 +69,23 @@ Escape goes back a step; after saving, enter finishes.
 
     def summary(self) -> Content:
         """What is about to be saved, in one or two lines."""
-        state = self.state
+        draft = self.draft
         try:
-            address = state.api_base_url()
-            name = state.profile_name()
+            address = draft.api_base_url()
+            name = draft.profile_name()
         except SetupError:
             address, name = "?", "?"
-        parts = [AUTH_LABELS.get(state.auth, state.auth), address]
-        parts.append(state.email if state.auth == "api_token" else f"client {state.client_id}")
+        parts = [draft.auth.label, address]
+        parts.append(draft.email if draft.auth is AuthType.API_TOKEN else f"client {draft.client_id}")
         return Content.from_markup("Profile [b]$name[/b] · $rest", name=name, rest=" · ".join(parts))
 
     def on_mount(self) -> None:
         """Start the check."""
         self.run_check()
+
+    def answer(self) -> ReviewAnswer:
+        """The storage choice made on this screen."""
+        return ReviewAnswer(self.draft.storage)
 
     def watch_phase(self, phase: str) -> None:
         """Show the spinner while busy and refresh which keys apply."""
@@ -115,33 +109,30 @@ Escape goes back a step; after saving, enter finishes.
         if action == "save_unchecked":
             return phase == FAILED and self.error is not None and can_save_unchecked(self.error)
         if action == "insecure_storage":
-            return phase == FAILED and isinstance(self.error, KeyringError) and self.state.storage != "file"
+            return phase == FAILED and isinstance(self.error, KeyringError) and self.draft.storage is not Storage.FILE
         if action == "back":
             return phase != SAVED and phase != SAVING
         return action != "next_step"
 
-    @work(thread=True, exclusive=True, group="verify", exit_on_error=False)
     def run_check(self) -> None:
-        """Call Zendesk with the answers (a thread: the core is synchronous)."""
-        app = self.app
-        app.call_from_thread(self.set_phase, CHECKING, "Checking the credentials with Zendesk…")
-        try:
-            result = check_state(self.state, self.setup_app.config_dir)
-        except SetupError as error:
-            app.call_from_thread(self.show_check_failed, error)
-        except Exception as error:  # a bug must not kill the wizard or show a traceback
-            app.call_from_thread(
-                self.show_check_failed, SetupError(f"The check failed unexpectedly ({type(error).__name__}).")
-            )
-        else:
-            app.call_from_thread(self.show_check_ok, result)
+        """Call Zendesk with the draft in a thread worker (the core is synchronous)."""
+        self.set_phase(CHECKING, "Checking the credentials with Zendesk…")
+        draft = self.draft
+        self.run_worker(
+            lambda: self.setup_app.service.check(draft),
+            name="check",
+            group="verify",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def set_phase(self, phase: str, progress: str) -> None:
         """Change phase and the progress line."""
         self.phase = phase
         self.query_one("#review-progress", Static).update(progress)
 
-    def show_check_ok(self, result: CheckResult) -> None:
+    def on_check_done(self, result: CheckResult) -> None:
         """Who the credentials belong to, scopes compared, and the change when editing."""
         self.check = result
         self.error = None
@@ -166,7 +157,7 @@ Escape goes back a step; after saving, enter finishes.
     def show_scopes(self, result: CheckResult) -> None:
         """Requested next to granted scopes for OAuth profiles."""
         box = self.query_one("#review-scopes", Static)
-        if self.state.auth == "api_token":
+        if self.draft.auth is AuthType.API_TOKEN:
             box.update("")
             return
         requested = " ".join(result.requested)
@@ -181,11 +172,11 @@ Escape goes back a step; after saving, enter finishes.
     def show_diff(self) -> None:
         """The YAML change of an edit, coloured like a diff."""
         box = self.query_one("#review-diff", Static)
-        if not self.state.editing:
+        if not self.draft.editing:
             box.update("")
             return
         try:
-            diff = profile_yaml_diff(self.state.original, self.state.to_profile())
+            diff = profile_yaml_diff(self.draft.original, self.draft.to_profile())
         except SetupError:
             diff = ""
         if not diff:
@@ -199,7 +190,7 @@ Escape goes back a step; after saving, enter finishes.
             lines.append(Content.styled(line, style) if style else Content(line))
         box.update(Content("\n").join(lines))
 
-    def show_check_failed(self, error: SetupError) -> None:
+    def on_check_failed(self, error: SetupError) -> None:
         """Explain the failure with its likely fix, and say which keys help."""
         self.error = error
         self.check = None
@@ -228,8 +219,8 @@ Escape goes back a step; after saving, enter finishes.
 
     def action_finish(self) -> None:
         """Close the wizard once saved."""
-        if self.phase == SAVED:
-            self.dismiss(DONE)
+        if self.phase == SAVED and self.saved is not None:
+            self.dismiss(Finished(self.saved.profile.name))
 
     def action_save(self) -> None:
         """Save with the check result."""
@@ -249,42 +240,43 @@ Escape goes back a step; after saving, enter finishes.
         """Go back to the step of the field at fault."""
         step = step_for_field(self.error.field if self.error else None)
         if step:
-            self.dismiss(GoTo(step, self.error.field if self.error else None))
+            self.dismiss(GoTo(step, self.error.field if self.error else None, self.answer()))
 
     def action_insecure_storage(self) -> None:
         """After a keyring failure, offer the plain-text file with a warning."""
         from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
         def use_file() -> None:
-            self.state.storage = "file"
+            self.draft = self.draft.with_answers(storage=Storage.FILE)
             self.run_save(self.check)
 
         ask_insecure_storage(self.app, use_file)
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def run_save(self, check: CheckResult | None) -> None:
-        """Write the secrets and the profile (a thread: the keyring may block)."""
-        app = self.app
-        app.call_from_thread(self.set_phase, SAVING, "Saving…")
-        try:
-            saved = save_state(self.state, self.setup_app.config_dir, check)
-        except SetupError as error:
-            app.call_from_thread(self.show_check_failed, error)
-        except Exception as error:
-            app.call_from_thread(
-                self.show_check_failed, SetupError(f"Saving failed unexpectedly ({type(error).__name__}).")
-            )
-        else:
-            app.call_from_thread(self.show_saved, saved, check is not None)
+        """Write the secrets and the profile in a thread worker (the keyring may block)."""
+        self.set_phase(SAVING, "Saving…")
+        draft = self.draft
+        self.run_worker(
+            lambda: self.setup_app.service.save(draft, check),
+            name="save",
+            group="save",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
-    def show_saved(self, saved: SaveResult, checked: bool) -> None:
+    def on_save_failed(self, error: SetupError) -> None:
+        """A failed save is shown like a failed check, with the keys that help."""
+        self.on_check_failed(error)
+
+    def on_save_done(self, saved: SaveResult) -> None:
         """Where the profile and the secrets went."""
         self.saved = saved
         self.setup_app.unsaved = False
         self.phase = SAVED
-        if not checked:
+        if saved.check is None:
             status = self.query_one("#review-status", Static)
-            status.update("Saved without a check: run `zendesk-setup test` when you are online.")
+            status.update(f"Saved without a check: run `zendesk-setup test {saved.profile.name}` when you are online.")
             status.remove_class("invalid")
         self.query_one("#review-saved", Static).update(
             Content.from_markup(

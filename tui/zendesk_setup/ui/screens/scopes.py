@@ -11,8 +11,10 @@ from textual.content import Content
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from zendesk_setup.core.scopes import load_catalogue, scope_string
-from zendesk_setup.core.wizard import STEP_SCOPES, WizardState, validate_scope_choice
+from zendesk_setup.core.draft import ProfileDraft
+from zendesk_setup.core.scopes import load_catalogue, scope_string, validate_scopes
+from zendesk_setup.core.vocab import Step
+from zendesk_setup.core.wizard import ScopesAnswer, StepPosition
 from zendesk_setup.ui.screens.base import WizardScreen
 
 GROUP_PREFIX = "group:"
@@ -29,7 +31,7 @@ class ScopeList(SelectionList[str]):
 class ScopesScreen(WizardScreen):
     """Every Zendesk scope from the package's data file; the resulting scope string is shown live."""
 
-    STEP = STEP_SCOPES
+    STEP = Step.SCOPES
     AUTO_FOCUS = "#scope-filter"
     FIELD_IDS: ClassVar[dict[str, str]] = {"scopes": "scope-list"}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,10 +54,10 @@ Tick the scopes the token may use; Zendesk shows them on the consent page.
 Keys: enter or ctrl+n next, escape back.
 """
 
-    def __init__(self, state: WizardState, index: int, count: int, *, focus_field: str | None = None) -> None:
-        super().__init__(state, index, count, focus_field=focus_field)
+    def __init__(self, draft: ProfileDraft, position: StepPosition, *, focus_field: str | None = None) -> None:
+        super().__init__(draft, position, focus_field=focus_field)
         self.catalogue = load_catalogue()
-        self.chosen: list[str] = list(self.state.scopes)
+        self.chosen: list[str] = list(draft.scopes)
         self._rebuilding = False
 
     def compose_body(self) -> ComposeResult:
@@ -135,7 +137,6 @@ Keys: enter or ctrl+n next, escape back.
         known = [s for s in order if s in scopes]
         unknown = [s for s in self.chosen if s in scopes and s not in order]
         self.chosen = known + unknown
-        self.state.scopes = list(self.chosen)
         self.show_scope_string()
 
     def show_scope_string(self) -> None:
@@ -164,20 +165,19 @@ Keys: enter or ctrl+n next, escape back.
                 self.chosen = []
                 self.set_chosen(set(preset.scopes))
                 self.rebuild(self.query_one("#scope-filter", Input).value)
-                self.notify(f"{preset.title}: {scope_string(preset.scopes)}", title="Preset")
+                self.notify(f"{preset.title}: {scope_string(preset.scopes)}", title="Preset", markup=False)
                 return
 
     def action_clear_scopes(self) -> None:
         """Untick everything."""
         self.chosen = []
-        self.state.scopes = []
         self.rebuild(self.query_one("#scope-filter", Input).value)
         self.show_scope_string()
 
-    def store_answers(self) -> None:
-        """Keep the chosen scopes."""
-        self.state.scopes = list(self.chosen)
+    def answer(self) -> ScopesAnswer:
+        """The ticked scopes."""
+        return ScopesAnswer(tuple(self.chosen))
 
-    def validate_step(self) -> None:
+    def validate_step(self, draft: ProfileDraft) -> None:
         """At least one known scope."""
-        self.state.scopes = validate_scope_choice(self.chosen)
+        validate_scopes(list(draft.scopes))

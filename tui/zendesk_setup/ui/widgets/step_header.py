@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Static
 
 
 class StepHeader(Static):
-    """Shows ``Step 2 of 6 · Instance`` and whether a new profile or an edit is in progress."""
+    """Shows ``zendesk-setup · new profile · step 2 of 6: Instance`` (the line comes from the core's flow)."""
 
     DEFAULT_CSS = """
     StepHeader {
@@ -18,5 +19,5 @@ class StepHeader(Static):
     }
     """
 
-    def __init__(self, index: int, count: int, title: str, subject: str, *, id: str | None = None) -> None:
-        super().__init__(f"zendesk-setup · {subject} · step {index + 1} of {count}: {title}", id=id)
+    def __init__(self, line: str, *, id: str | None = None) -> None:
+        super().__init__(Content(line), id=id)

@@ -1,4 +1,4 @@
-"""The loopback HTTP server behind ``oauth.CallbackServer`` (imported only when a consent starts)."""
+"""The loopback HTTP server on 127.0.0.1 that receives the OAuth redirect (imported only when a consent starts)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from zendesk_setup.core.errors import SetupError
-from zendesk_setup.core.oauth import (
-    _PAGE,
-    CALLBACK_HOST,
-    CALLBACK_PATH,
-    CONNECTION_TIMEOUT,
-    MAX_HEADERS,
-    MAX_REQUEST_LINE,
-    _redirect_error,
-)
+from zendesk_setup.core.errors import OAuthError, SetupError
+from zendesk_setup.core.redirect import CALLBACK_HOST, CALLBACK_PATH, redirect_error, redirect_uri_for
+
+CONNECTION_TIMEOUT = 5.0
+MAX_REQUEST_LINE = 8192
+MAX_HEADERS = 64
+
+_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>{title}</title></head>
+<body style="font-family: sans-serif; margin: 3em;"><h1>{title}</h1><p>{text}</p></body></html>
+"""
 
 
 class CallbackHandler(BaseHTTPRequestHandler):
@@ -98,7 +99,7 @@ class CallbackHandler(BaseHTTPRequestHandler):
         code = (params.get("code") or [""])[0]
         if error:
             description = (params.get("error_description") or [None])[0]
-            accepted = self.server.settle(error=_redirect_error(error, description))
+            accepted = self.server.settle(error=redirect_error(error, description))
             self._reply(
                 200 if accepted else 409,
                 "Access not granted",
@@ -143,3 +144,98 @@ class CallbackHTTPServer(ThreadingHTTPServer):
             self.error = error
             self.done.set()
             return True
+
+
+class CallbackServer:
+    """A one-shot loopback server on 127.0.0.1 that waits for the OAuth redirect with a matching state."""
+
+    def __init__(self, port: int, state: str) -> None:
+        self.port = port
+        self.state = state
+        self._server: CallbackHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def redirect_uri(self) -> str:
+        """The redirect URL this server answers on."""
+        return redirect_uri_for(self.port)
+
+    def start(self) -> None:
+        """Bind 127.0.0.1 on the port and serve in a background thread."""
+        if self._server is not None:
+            return
+        try:
+            server = CallbackHTTPServer(self.port, self.state)
+        except OSError as exc:
+            if exc.errno in (98, 48, 10048) or "in use" in str(exc).lower():
+                raise OAuthError(
+                    f"Port {self.port} on 127.0.0.1 is busy, so the sign-in redirect cannot be received.",
+                    "Port in use",
+                    hint=f"Close the program using port {self.port} (another zendesk-setup waiting?), or pick "
+                    "another with --port and register its redirect URL on the OAuth client.",
+                    kind="port_in_use",
+                ) from None
+            raise OAuthError(
+                f"Cannot listen on 127.0.0.1:{self.port} for the sign-in redirect ({exc.strerror or exc}).",
+                "Port unavailable",
+                hint="Pick another port with --port and register its redirect URL on the OAuth client.",
+                kind="port_unavailable",
+            ) from None
+        self._server = server
+        self.port = server.server_address[1]
+        # shutdown() waits for the serve loop to look up; a short poll keeps the hand-over to the exchange quick.
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float) -> str:
+        """Block until the redirect arrives and return its code; OAuthError on denial, timeout or cancel."""
+        if self._server is None:
+            if self._closed:
+                raise OAuthError("The sign-in was cancelled or has already finished.", "Cancelled", kind="cancelled")
+            self.start()
+        server = self._server
+        assert server is not None
+        try:
+            if not server.done.wait(timeout):
+                raise OAuthError(
+                    f"No sign-in arrived at {self.redirect_uri} within {timeout:.0f} s.",
+                    "Timed out",
+                    hint="Run the command again; check that the redirect URL is registered on the OAuth client.",
+                    kind="timeout",
+                )
+            server.replied.wait(1.0 if server.error is None or server.error.kind != "cancelled" else 0)
+            if server.error is not None:
+                raise server.error
+            return str(server.code)
+        finally:
+            self._shutdown()
+
+    def cancel(self) -> None:
+        """Free the port; a pending ``wait()`` raises OAuthError(kind="cancelled")."""
+        server = self._server
+        if server is not None:
+            server.settle(
+                error=OAuthError("The sign-in was cancelled.", "Cancelled", kind="cancelled"),
+            )
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        with self._lock:
+            self._closed = True
+            server, self._server = self._server, None
+            thread, self._thread = self._thread, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2.0)
+
+    def __enter__(self) -> CallbackServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()

@@ -110,7 +110,7 @@ def test_an_expired_token_is_the_one_case_that_loads_httpx(tmp_path: Path, confi
         base_url=fake.url,
     )
     fields = oauth_fields(-10)
-    fields["refresh_token"] = issued.refresh_token
+    fields["refresh_token"] = issued.refresh_token.reveal() if issued.refresh_token else None
     save_profile(ProfileStore(config_dir), profile, fields, make_default=True)
 
     exit_code, out, modules = run_cli(tmp_path, "token")

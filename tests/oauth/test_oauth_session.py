@@ -32,16 +32,16 @@ def stored(config_dir: Path, name: str = "acme") -> dict:
 
 def test_saved_profile_keeps_tokens_only_in_the_keyring(saved: SavedOAuth, config_dir: Path) -> None:
     fields = stored(config_dir)
-    assert fields["access_token"] == saved.tokens.access_token
-    assert fields["refresh_token"] == saved.tokens.refresh_token
+    assert fields["access_token"] == saved.tokens.access_token.reveal()
+    assert fields["refresh_token"] == saved.tokens.refresh_token.reveal()
     assert fields["access_expires_at"] == saved.tokens.access_expires_at
     assert fields["granted_scopes"] == ["read", "users:write"]
     text = (config_dir / "profiles.yaml").read_text()
-    assert saved.tokens.access_token not in text and saved.tokens.refresh_token not in text
+    assert saved.tokens.access_token.reveal() not in text and saved.tokens.refresh_token.reveal() not in text
 
 
 def test_valid_token_is_used_without_refresh(saved: SavedOAuth, config_dir: Path, ofake: FakeZendesk) -> None:
-    assert session_at(saved, config_dir, 0).token() == saved.tokens.access_token
+    assert session_at(saved, config_dir, 0).token() == saved.tokens.access_token.reveal()
     assert ofake.refresh_count == 0
 
 
@@ -51,12 +51,12 @@ def test_refresh_happens_before_expiry_and_the_rotated_pair_is_stored(
     session = session_at(saved, config_dir, 1800 - 30)
     new_access = session.token()
     assert ofake.refresh_count == 1
-    assert new_access != saved.tokens.access_token and new_access in ofake.live_access_tokens()
+    assert new_access != saved.tokens.access_token.reveal() and new_access in ofake.live_access_tokens()
     fields = stored(config_dir)
     assert fields["access_token"] == new_access
-    assert fields["refresh_token"] != saved.tokens.refresh_token
+    assert fields["refresh_token"] != saved.tokens.refresh_token.reveal()
     assert fields["refresh_token"] in ofake.live_refresh_tokens()
-    assert saved.tokens.refresh_token not in ofake.live_refresh_tokens()
+    assert saved.tokens.refresh_token.reveal() not in ofake.live_refresh_tokens()
     assert session.token() == new_access and ofake.refresh_count == 1
     assert session.auth_header() == f"Bearer {new_access}"
 
@@ -68,8 +68,8 @@ def test_failed_refresh_says_how_to_consent_again(saved: SavedOAuth, config_dir:
         session_at(saved, config_dir, 3600).token()
     assert "zendesk-setup edit acme" in str(caught.value)
     assert caught.value.kind == "invalid_grant"
-    assert saved.tokens.refresh_token not in str(caught.value)
-    assert stored(config_dir)["refresh_token"] == saved.tokens.refresh_token
+    assert saved.tokens.refresh_token.reveal() not in str(caught.value)
+    assert stored(config_dir)["refresh_token"] == saved.tokens.refresh_token.reveal()
 
 
 def test_check_refreshes_once_after_401_invalid_token(saved: SavedOAuth, config_dir: Path, ofake: FakeZendesk) -> None:

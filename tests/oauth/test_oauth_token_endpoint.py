@@ -45,8 +45,8 @@ def test_exchange_sends_json_with_pkce_and_no_secret(ofake: FakeZendesk, http: h
     assert body["client_id"] == PUBLIC_CLIENT
     assert "code_verifier" in body and body["redirect_uri"].startswith("http://127.0.0.1:")
     assert "client_secret" not in body
-    assert tokens.access_token in ofake.live_access_tokens()
-    assert tokens.refresh_token in ofake.live_refresh_tokens()
+    assert tokens.access_token.reveal() in ofake.live_access_tokens()
+    assert tokens.refresh_token.reveal() in ofake.live_refresh_tokens()
     assert tokens.scopes == SCOPES
     assert tokens.access_expires_at is not None and before + 1790 <= tokens.access_expires_at <= time.time() + 1800
     assert tokens.refresh_expires_at is not None and tokens.refresh_expires_at > before + 29 * 86400
@@ -65,7 +65,7 @@ def test_confidential_client_sends_its_secret(ofake: FakeZendesk, http: httpx.Cl
         client_secret=CLIENT_SECRET,
     )
     assert last_token_request(ofake)[1]["client_secret"] == CLIENT_SECRET
-    assert tokens.access_token in ofake.live_access_tokens()
+    assert tokens.access_token.reveal() in ofake.live_access_tokens()
 
 
 def test_wrong_verifier_is_invalid_grant_in_words(ofake: FakeZendesk, http: httpx.Client) -> None:
@@ -126,7 +126,7 @@ def test_server_error_on_token_endpoint_is_one_sentence(ofake: FakeZendesk, http
 def test_any_2xx_is_accepted(ofake: FakeZendesk, http: httpx.Client, status: int) -> None:
     ofake.inject("/oauth/tokens", status, body={"access_token": "tok-x", "token_type": "bearer", "scope": "read"})
     tokens = oauth.refresh_tokens(http, ofake.url, client_id=PUBLIC_CLIENT, refresh_token="r", now=100.0)
-    assert tokens.access_token == "tok-x"
+    assert tokens.access_token.reveal() == "tok-x"
     assert tokens.refresh_token is None and tokens.access_expires_at is None
     assert tokens.scopes == ("read",)
 
@@ -140,16 +140,16 @@ def test_2xx_without_access_token_is_refused(ofake: FakeZendesk, http: httpx.Cli
 
 def test_refresh_rotates_the_pair_and_kills_the_old_one(ofake: FakeZendesk, http: httpx.Client) -> None:
     first = exchange(ofake, http)
-    second = oauth.refresh_tokens(http, ofake.url, client_id=PUBLIC_CLIENT, refresh_token=first.refresh_token, now=0)
+    second = oauth.refresh_tokens(http, ofake.url, client_id=PUBLIC_CLIENT, refresh_token=first.refresh_token.reveal(), now=0)
     body = last_token_request(ofake)[1]
-    assert body == {"grant_type": "refresh_token", "refresh_token": first.refresh_token, "client_id": PUBLIC_CLIENT}
-    assert second.refresh_token and second.refresh_token != first.refresh_token
-    assert second.access_token != first.access_token
+    assert body == {"grant_type": "refresh_token", "refresh_token": first.refresh_token.reveal(), "client_id": PUBLIC_CLIENT}
+    assert second.refresh_token and second.refresh_token.reveal() != first.refresh_token.reveal()
+    assert second.access_token.reveal() != first.access_token.reveal()
     assert second.access_expires_at == pytest.approx(1800, abs=2)
-    assert first.access_token not in ofake.live_access_tokens()
+    assert first.access_token.reveal() not in ofake.live_access_tokens()
     assert ofake.refresh_count == 1
     with pytest.raises(OAuthError) as caught:
-        oauth.refresh_tokens(http, ofake.url, client_id=PUBLIC_CLIENT, refresh_token=first.refresh_token)
+        oauth.refresh_tokens(http, ofake.url, client_id=PUBLIC_CLIENT, refresh_token=first.refresh_token.reveal())
     assert caught.value.kind == "invalid_grant"
 
 
@@ -163,7 +163,7 @@ def test_client_credentials_grant(ofake: FakeZendesk, http: httpx.Client) -> Non
         "client_secret": CLIENT_SECRET,
         "scope": "read",
     }
-    assert tokens.refresh_token is None and tokens.access_token in ofake.live_access_tokens()
+    assert tokens.refresh_token is None and tokens.access_token.reveal() in ofake.live_access_tokens()
     with pytest.raises(OAuthError) as caught:
         oauth.client_credentials_token(
             http, ofake.url, client_id=CONFIDENTIAL_CLIENT, client_secret="wrong", scopes=["read"]
@@ -173,16 +173,16 @@ def test_client_credentials_grant(ofake: FakeZendesk, http: httpx.Client) -> Non
 
 def test_current_token_info_and_revoke_by_id(ofake: FakeZendesk, http: httpx.Client) -> None:
     tokens = exchange(ofake, http)
-    info = oauth.current_token_info(http, ofake.url, tokens.access_token)
+    info = oauth.current_token_info(http, ofake.url, tokens.access_token.reveal())
     assert info["scopes"] == list(SCOPES) and isinstance(info["id"], int)
-    oauth.revoke_token(http, ofake.url, tokens.access_token)
+    oauth.revoke_token(http, ofake.url, tokens.access_token.reveal())
     deletes = [r[1] for r in ofake.requests if r[0] == "DELETE"]
     assert deletes == [f"/api/v2/oauth/tokens/{info['id']}.json"]
-    assert tokens.access_token not in ofake.live_access_tokens()
-    me = http.get("/api/v2/users/me.json", headers={"Authorization": f"Bearer {tokens.access_token}"})
+    assert tokens.access_token.reveal() not in ofake.live_access_tokens()
+    me = http.get("/api/v2/users/me.json", headers={"Authorization": f"Bearer {tokens.access_token.reveal()}"})
     assert me.status_code == 401
     with pytest.raises(OAuthError) as caught:
-        oauth.revoke_token(http, ofake.url, tokens.access_token)
+        oauth.revoke_token(http, ofake.url, tokens.access_token.reveal())
     assert caught.value.status == 401
 
 
@@ -190,6 +190,6 @@ def test_revoke_failure_is_reported(ofake: FakeZendesk, http: httpx.Client) -> N
     tokens = exchange(ofake, http)
     ofake.inject("/api/v2/oauth/tokens/9", 500, method="DELETE")
     with pytest.raises(OAuthError) as caught:
-        oauth.revoke_token(http, ofake.url, tokens.access_token)
+        oauth.revoke_token(http, ofake.url, tokens.access_token.reveal())
     assert caught.value.status == 500
-    assert tokens.access_token in ofake.live_access_tokens()
+    assert tokens.access_token.reveal() in ofake.live_access_tokens()

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 from zendesk_setup.core.errors import OAuthError, SetupError
 from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT, redirect_uri_for  # noqa: F401 TEMPORARY for the CLI split
+from zendesk_setup.core.secrets import Secret
 
 if TYPE_CHECKING:
     import httpx
@@ -99,28 +100,24 @@ def authorize_url(
 # Tokens ----------------------------------------------------------------------------------------
 
 
-def _mask(value: str | None) -> str:
-    return "'***'" if value else repr(value)
-
-
 @dataclass(frozen=True)
 class TokenSet:
-    """The tokens of one grant with their expiry times (epoch seconds) and the granted scopes."""
+    """The tokens of one grant (as masked ``Secret`` values) with their expiry times and the granted scopes.
 
-    access_token: str = field(repr=False)
-    refresh_token: str | None = field(default=None, repr=False)
+    Text given for a token becomes a Secret; ``reveal()`` is called only where a token is sent or stored.
+    """
+
+    access_token: Secret
+    refresh_token: Secret | None = None
     access_expires_at: float | None = None
     refresh_expires_at: float | None = None
     scopes: tuple[str, ...] = ()
 
-    def __repr__(self) -> str:
-        return (
-            f"TokenSet(access_token={_mask(self.access_token)}, refresh_token={_mask(self.refresh_token)}, "
-            f"access_expires_at={self.access_expires_at!r}, refresh_expires_at={self.refresh_expires_at!r}, "
-            f"scopes={self.scopes!r})"
-        )
-
-    __str__ = __repr__
+    def __post_init__(self) -> None:
+        if not isinstance(self.access_token, Secret):
+            object.__setattr__(self, "access_token", Secret(str(self.access_token)))
+        if self.refresh_token is not None and not isinstance(self.refresh_token, Secret):
+            object.__setattr__(self, "refresh_token", Secret(str(self.refresh_token)))
 
     @classmethod
     def from_secret_fields(cls, fields: dict[str, Any] | None) -> TokenSet | None:
@@ -142,8 +139,8 @@ class TokenSet:
             scopes = scopes.split()
         refresh = fields.get("refresh_token")
         return cls(
-            access_token=str(fields["access_token"]),
-            refresh_token=str(refresh) if refresh else None,
+            access_token=Secret(str(fields["access_token"])),
+            refresh_token=Secret(str(refresh)) if refresh else None,
             access_expires_at=number("access_expires_at"),
             refresh_expires_at=number("refresh_expires_at"),
             scopes=tuple(str(s) for s in scopes),
@@ -152,8 +149,8 @@ class TokenSet:
     def to_secret_fields(self) -> dict[str, Any]:
         """The fields stored in the profile's keyring entry."""
         return {
-            "access_token": self.access_token,
-            "refresh_token": self.refresh_token,
+            "access_token": self.access_token.reveal(),
+            "refresh_token": self.refresh_token.reveal() if self.refresh_token is not None else None,
             "access_expires_at": self.access_expires_at,
             "refresh_expires_at": self.refresh_expires_at,
             "granted_scopes": list(self.scopes),
@@ -192,8 +189,8 @@ def _token_set(body: Any, now: float, requested: list[str] | tuple[str, ...] = (
         scopes = tuple(requested)
     refresh = body.get("refresh_token")
     return TokenSet(
-        access_token=body["access_token"],
-        refresh_token=refresh if isinstance(refresh, str) and refresh else None,
+        access_token=Secret(body["access_token"]),
+        refresh_token=Secret(refresh) if isinstance(refresh, str) and refresh else None,
         access_expires_at=seconds("expires_in"),
         refresh_expires_at=seconds("refresh_token_expires_in"),
         scopes=scopes,

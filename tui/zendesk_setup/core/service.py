@@ -348,11 +348,12 @@ class CredentialsService:
         from zendesk_setup.core.zendesk import bearer_header, fetch_identity
 
         with self.http_factory(profile.api_base_url) as http:
-            identity = fetch_identity(http, bearer_header(tokens.access_token), auth=profile.auth, notify=notify)
+            access_token = tokens.access_token.reveal()
+            identity = fetch_identity(http, bearer_header(access_token), auth=profile.auth, notify=notify)
             granted = tokens.scopes
             if not granted:
                 try:
-                    info = oauth.current_token_info(http, profile.api_base_url, tokens.access_token)
+                    info = oauth.current_token_info(http, profile.api_base_url, access_token)
                     granted = tuple(str(s) for s in info.get("scopes") or ())
                 except SetupError:
                     granted = ()

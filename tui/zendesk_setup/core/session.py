@@ -103,7 +103,7 @@ class Session:
             # A read racing another process's write (file-backed keyrings) is retried under the lock.
             current = None
         if current is not None and not force_refresh and not current.expired(self.clock(), REFRESH_MARGIN):
-            return current.access_token
+            return current.access_token.reveal()
         stale = current.access_token if current is not None else None
         from zendesk_setup.core.atomic import ensure_private_dir
         from zendesk_setup.core.locking import file_lock
@@ -115,13 +115,13 @@ class Session:
             current = TokenSet.from_secret_fields(fields)
             still_valid = current is not None and not current.expired(self.clock(), REFRESH_MARGIN)
             if still_valid and (not force_refresh or current.access_token != stale):
-                return current.access_token
+                return current.access_token.reveal()
             fresh = self._new_tokens(fields, current)
             fields.update(fresh.to_secret_fields())
             if fresh.refresh_token is None and self.profile.auth == "oauth" and current is not None:
-                fields["refresh_token"] = current.refresh_token
+                fields["refresh_token"] = current.refresh_token.reveal() if current.refresh_token else None
             self.secrets.set(self.profile.name, fields)
-            return fresh.access_token
+            return fresh.access_token.reveal()
 
     def _new_tokens(self, fields: dict[str, Any], current: Any) -> Any:
         from zendesk_setup.core import oauth
@@ -153,7 +153,7 @@ class Session:
                     http,
                     profile.api_base_url,
                     client_id=profile.client_id or "",
-                    refresh_token=str(refresh_token),
+                    refresh_token=refresh_token.reveal(),
                     client_secret=str(client_secret)
                     if client_secret and profile.client_kind == "confidential"
                     else None,

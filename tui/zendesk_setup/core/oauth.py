@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -162,6 +163,15 @@ class TokenSet:
 
 
 
+PLAIN_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+MAX_TOKEN_LENGTH = 4096
+
+
+def is_plain_token(value: str) -> bool:
+    """True for an RFC 6750 bearer token (b64token): nothing in it can run, quote or add a line anywhere."""
+    return len(value) <= MAX_TOKEN_LENGTH and PLAIN_TOKEN.fullmatch(value) is not None
+
+
 def _token_set(body: Any, now: float, requested: list[str] | tuple[str, ...] = ()) -> TokenSet:
     if not isinstance(body, dict) or not isinstance(body.get("access_token"), str) or not body["access_token"]:
         raise OAuthError(
@@ -188,9 +198,19 @@ def _token_set(body: Any, now: float, requested: list[str] | tuple[str, ...] = (
     else:
         scopes = tuple(requested)
     refresh = body.get("refresh_token")
+    refresh = refresh if isinstance(refresh, str) and refresh else None
+    for value in (body["access_token"], refresh):
+        if value is not None and not is_plain_token(value):
+            raise OAuthError(
+                "Zendesk's token endpoint answered with a token that is not a plain OAuth token (RFC 6750: visible "
+                "ASCII without spaces, quotes, '$', backticks or backslashes), so it was refused and not stored.",
+                "Token refused",
+                hint="Check the base URL: it may not point at Zendesk.",
+                kind="bad_token",
+            )
     return TokenSet(
         access_token=Secret(body["access_token"]),
-        refresh_token=Secret(refresh) if isinstance(refresh, str) and refresh else None,
+        refresh_token=Secret(refresh) if refresh is not None else None,
         access_expires_at=seconds("expires_in"),
         refresh_expires_at=seconds("refresh_token_expires_in"),
         scopes=scopes,

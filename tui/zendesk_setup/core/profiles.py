@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from zendesk_setup.core.errors import ConfigFileError, InputError, ProfileNotFoundError
+from zendesk_setup.core.errors import ConfigFileError, InputError, ProfileNotFoundError, one_line
 from zendesk_setup.core.paths import PROFILES_FILE
 from zendesk_setup.core.subdomain import LABEL, default_base_url, validate_base_url
 from zendesk_setup.core.vocab import AuthType, ClientKind, Storage
@@ -336,7 +336,7 @@ def _check_from_yaml(raw: Any) -> CheckRecord | None:
 
     def opt(key: str) -> str | None:
         value = raw.get(key)
-        return value if isinstance(value, str) else None
+        return one_line(value)[:300] or None if isinstance(value, str) else None
 
     return CheckRecord(at=at, ok=bool(raw.get("ok")), user=opt("user"), role=opt("role"), message=opt("message"))
 

@@ -273,6 +273,13 @@ def status_error(response: httpx.Response, *, auth: str = "api_token") -> Zendes
     )
 
 
+def _server_text(value: Any, limit: int = 200) -> str | None:
+    """Text from a server as data: one line, no control or escape characters, bounded; None when empty."""
+    if not isinstance(value, str):
+        return None
+    return one_line(value)[:limit] or None
+
+
 def fetch_identity(
     http: httpx.Client,
     auth_header: str,
@@ -314,8 +321,8 @@ def fetch_identity(
         )
     return Identity(
         user_id=user["id"],
-        name=str(user.get("name") or "(no name)"),
-        email=user.get("email") if isinstance(user.get("email"), str) else None,
-        role=user.get("role") if isinstance(user.get("role"), str) else None,
+        name=_server_text(user.get("name")) or "(no name)",
+        email=_server_text(user.get("email")),
+        role=_server_text(user.get("role")),
         account_url=str(http.base_url).rstrip("/"),
     )

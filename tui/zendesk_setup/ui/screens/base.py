@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -87,8 +88,7 @@ class WizardScreen(WorkerResults, Screen[StepResult]):
             line.update("")
             line.remove_class("visible")
             return
-        text = error.message + (f" {error.hint}" if error.hint else "")
-        line.update(text)
+        line.update(Content(error.message + (f" {error.hint}" if error.hint else "")))
         line.add_class("visible")
         target = self.field_widget(error.field)
         if target is not None and target.focusable and target.display:

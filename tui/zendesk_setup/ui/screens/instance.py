@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Static
 
 from zendesk_setup.core.draft import ProfileDraft
@@ -81,11 +82,11 @@ Keys: up/down move between fields, space ticks the checkbox, enter or ctrl+n nex
         try:
             subdomain = draft.normalised_subdomain()
         except InputError as error:
-            result.update(error.message if draft.subdomain.strip() else "")
+            result.update(Content(error.message if draft.subdomain.strip() else ""))
             result.set_class(bool(draft.subdomain.strip()), "invalid")
             name_input.placeholder = "the subdomain"
         else:
-            result.update(f"→ {subdomain}: https://{subdomain}.zendesk.com")
+            result.update(Content(f"→ {subdomain}: https://{subdomain}.zendesk.com"))
             result.remove_class("invalid")
             name_input.placeholder = subdomain
         base_input = self.query_one("#base-url-input", Input)
@@ -96,10 +97,11 @@ Keys: up/down move between fields, space ticks the checkbox, enter or ctrl+n nex
             try:
                 base = draft.custom_base_url()
             except InputError as error:
-                base_result.update(error.message)
+                base_result.update(Content(error.message))
                 base_result.add_class("invalid")
             else:
-                base_result.update(f"→ API and sign-in go to {base}" if base else "Blank: the zendesk.com address.")
+                where = f"→ API and sign-in go to {base}" if base else "Blank: the zendesk.com address."
+                base_result.update(Content(where))
                 base_result.remove_class("invalid")
 
     @on(Input.Submitted)

@@ -276,7 +276,8 @@ Escape goes back a step; after saving, enter finishes.
         self.phase = SAVED
         if saved.check is None:
             status = self.query_one("#review-status", Static)
-            status.update(f"Saved without a check: run `zendesk-setup test {saved.profile.name}` when you are online.")
+            name = saved.profile.name
+            status.update(Content(f"Saved without a check: run `zendesk-setup test {name}` when you are online."))
             status.remove_class("invalid")
         self.query_one("#review-saved", Static).update(
             Content.from_markup(

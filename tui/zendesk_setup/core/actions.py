@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from zendesk_setup.core.profiles import Profile, ProfileStore
-from zendesk_setup.core.service import check_record
+from zendesk_setup.core.service import CredentialsService, check_record
 
 
 def rename_profile(store: ProfileStore, old: str, new: str) -> Profile:
     """Shim."""
-    from zendesk_setup.core.service import CredentialsService
-
     return CredentialsService(store.config_dir).rename(old, new)
 
 
 def remove_profile(store: ProfileStore, name: str) -> tuple[Profile, bool]:
     """Shim."""
-    from zendesk_setup.core.service import CredentialsService
-
     return CredentialsService(store.config_dir).remove(name)
 
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import yaml
+from yaml import events
+
 
 class Unsupported(Exception):
     """The document uses YAML beyond the plain subset; load it with the full loader instead."""
@@ -23,9 +26,6 @@ MappingFactory = Callable[[int], dict[Any, Any]]
 
 def load(text: str, new_mapping: MappingFactory) -> Any:
     """Load one YAML document; ``new_mapping(line)`` makes each mapping (it may record key lines)."""
-    import yaml
-    from yaml import events
-
     loader_class = getattr(yaml, "CSafeLoader", None)
     if loader_class is None:
         raise Unsupported("libyaml is not available")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import select
 import sys
 import threading
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,8 +49,6 @@ def add_client_credentials_profile(store: ProfileStore, profile: Profile, client
 
 
 def _wait_with_paste(consent: Any, timeout: float, say: Say) -> str:
-    import select
-
     outcome: dict[str, Any] = {}
 
     def wait() -> None:
@@ -95,8 +95,6 @@ def add_oauth_profile_interactive(store: ProfileStore, profile: Profile, client_
         say("Open this URL in a browser to consent:")
         say(consent.url)
         if open_browser:
-            import webbrowser
-
             try:
                 opened = webbrowser.open(consent.url)
             except Exception:

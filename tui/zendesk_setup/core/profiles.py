@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from zendesk_setup.core.errors import ConfigFileError, InputError, ProfileNotFoundError, one_line
-from zendesk_setup.core.paths import PROFILES_FILE
+from zendesk_setup.core.locking import file_lock
+from zendesk_setup.core.paths import PROFILE_ENV, PROFILES_FILE
 from zendesk_setup.core.subdomain import LABEL, default_base_url, validate_base_url
 from zendesk_setup.core.vocab import AuthType, ClientKind, Storage
 
@@ -382,10 +384,6 @@ class ProfileStore:
 
     def resolve(self, name: str | None = None) -> Profile:
         """``name``, else ``$ZENDESK_SETUP_PROFILE``, else the default profile."""
-        import os
-
-        from zendesk_setup.core.paths import PROFILE_ENV
-
         document = self.load()
         chosen = name or os.environ.get(PROFILE_ENV) or document.default
         if not chosen:
@@ -410,7 +408,6 @@ class ProfileStore:
     def editing(self) -> Iterator[ProfilesDocument]:
         """Lock, load, let the caller change the document, then write it atomically."""
         from zendesk_setup.core.atomic import ensure_private_dir, write_private_file
-        from zendesk_setup.core.locking import file_lock
 
         ensure_private_dir(self.config_dir)
         with file_lock(self.config_dir / (PROFILES_FILE + ".lock")):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from zendesk_setup.core.errors import ConfigFileError, KeyringError
+from zendesk_setup.core.locking import file_lock
 from zendesk_setup.core.paths import SECRETS_FILE
 
 SERVICE = "zendesk-setup"
@@ -178,7 +180,6 @@ class KeyringSecretStore:
         backend = self._call("open the keyring", keyring.get_keyring)
         if type(backend).__module__.startswith("keyring.backends.fail") or getattr(backend, "priority", 1) <= 0:
             raise self._explain("open the keyring", keyring.errors.NoKeyringError())
-        import os
         import secrets
 
         # A name of its own per probe: two processes probing at once must not delete each other's entry.
@@ -257,7 +258,6 @@ class FileSecretStore:
         import yaml
 
         from zendesk_setup.core.atomic import ensure_private_dir, write_private_file
-        from zendesk_setup.core.locking import file_lock
 
         ensure_private_dir(self.config_dir)
         with file_lock(self.config_dir / (SECRETS_FILE + ".lock")):

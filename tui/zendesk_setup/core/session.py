@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zendesk_setup.core.errors import KeyringError, OAuthError, SetupError, StorageError
+from zendesk_setup.core.headers import basic_header
+from zendesk_setup.core.locking import file_lock
 from zendesk_setup.core.paths import config_dir as resolve_config_dir
 from zendesk_setup.core.profiles import Profile, ProfileStore
 from zendesk_setup.core.secrets import SecretStore, secret_store_for
@@ -89,8 +92,6 @@ class Session:
     def auth_header(self, *, force_refresh: bool = False) -> str:
         """The full Authorization header value for this profile."""
         if self.profile.auth == "api_token":
-            from zendesk_setup.core.headers import basic_header
-
             return basic_header(self.profile.email or "", self.token())
         return "Bearer " + self._access_token(force_refresh=force_refresh)
 
@@ -106,7 +107,6 @@ class Session:
             return current.access_token.reveal()
         stale = current.access_token if current is not None else None
         from zendesk_setup.core.atomic import ensure_private_dir
-        from zendesk_setup.core.locking import file_lock
 
         ensure_private_dir(self.config_dir)
         lock_path = self.config_dir / f".{self.profile.name}.refresh.lock"
@@ -186,8 +186,6 @@ class Session:
             return self._identity(http, fetch_identity, notify, force_refresh=True)
 
     def _identity(self, http: httpx.Client, fetch: Any, notify: Any, *, force_refresh: bool) -> Identity:
-        from dataclasses import replace
-
         header = self.auth_header(force_refresh=force_refresh)
         identity = fetch(http, header, auth=self.profile.auth, notify=notify)
         if self.profile.auth == "api_token":

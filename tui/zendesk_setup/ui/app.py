@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from zendesk_setup.core.errors import SetupError
 from zendesk_setup.core.service import CredentialsService
 from zendesk_setup.ui.messages import ProfilesChanged
+from zendesk_setup.ui.screens import screen_for_step
+from zendesk_setup.ui.screens.confirm import ConfirmModal
+from zendesk_setup.ui.screens.profiles import ProfilesScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -92,10 +97,6 @@ class ZendeskSetupApp(App[int]):
     def _fatal_error(self) -> None:
         """Stop on an unexpected error without Textual's default traceback, which prints local variables."""
         # Overrides a private Textual hook on purpose: its traceback shows locals, and a local may hold a secret.
-        import traceback
-
-        from rich.text import Text
-
         error = self._exception
         frames = traceback.extract_tb(error.__traceback__) if error is not None else []
         where = "\n".join(f"  {Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in frames[-6:])
@@ -109,8 +110,6 @@ class ZendeskSetupApp(App[int]):
     def get_default_screen(self) -> Screen[Any]:
         """In home mode the profiles screen is the bottom of the stack (no empty screen is painted first)."""
         if self.mode == "home":
-            from zendesk_setup.ui.screens.profiles import ProfilesScreen
-
             return ProfilesScreen()
         return super().get_default_screen()
 
@@ -142,7 +141,6 @@ class ZendeskSetupApp(App[int]):
         Callbacks rather than one long worker, so ``app.workers.wait_for_complete()`` only waits for real I/O.
         """
         from zendesk_setup.core.wizard import Finished
-        from zendesk_setup.ui.screens import screen_for_step
 
         self.wizard_flow = flow
         screen = screen_for_step(flow.step)(flow.draft, flow.position(), focus_field=flow.field)
@@ -176,16 +174,12 @@ class ZendeskSetupApp(App[int]):
 
     def on_profiles_changed(self, message: ProfilesChanged) -> None:
         """Reload the home table when it is showing."""
-        from zendesk_setup.ui.screens.profiles import ProfilesScreen
-
         for screen in self.screen_stack:
             if isinstance(screen, ProfilesScreen):
                 screen.reload()
 
     def action_quit_app(self) -> None:
         """Quit, asking first while a wizard has unsaved answers."""
-        from zendesk_setup.ui.screens.confirm import ConfirmModal
-
         if isinstance(self.screen, ConfirmModal):
             return
         if not self.unsaved:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from zendesk_setup.core.vocab import Step
+
 if TYPE_CHECKING:
-    from zendesk_setup.core.vocab import Step
     from zendesk_setup.ui.screens.base import WizardScreen
 
 
 def screen_for_step(step: Step) -> type[WizardScreen]:
     """The screen class of a wizard step (imported on first use, to keep start-up light)."""
-    from zendesk_setup.core.vocab import Step
-
     if step is Step.AUTH:
         from zendesk_setup.ui.screens.auth_type import AuthTypeScreen
 

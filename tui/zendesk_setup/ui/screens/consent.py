@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import webbrowser
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -18,6 +19,7 @@ from zendesk_setup.core.errors import KeyringError, OAuthError, SetupError
 from zendesk_setup.core.vocab import Step, Storage
 from zendesk_setup.core.wizard import ConsentAnswer, Next, StepPosition
 from zendesk_setup.ui.screens.base import WizardScreen
+from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
 if TYPE_CHECKING:
     from zendesk_setup.core.consent import Consent
@@ -148,7 +150,6 @@ submit it, escape cancel (frees the port), ctrl+q quit.
 
     def action_insecure_storage(self) -> None:
         """After a keyring failure, offer the plain-text file with a warning, then start the sign-in again."""
-        from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
         def use_file() -> None:
             self.storage = Storage.FILE
@@ -181,8 +182,6 @@ submit it, escape cancel (frees the port), ctrl+q quit.
 
     def consent_flow(self) -> TokenSet:
         """Probe the keyring, listen on the loopback port, open the browser, wait, and exchange the code."""
-        from dataclasses import replace
-
         app = self.setup_app
         draft = replace(self.draft, storage=self.storage)
         consent = app.service.begin_consent(draft)

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from zendesk_setup.core.errors import SetupError
 from zendesk_setup.core.profiles import CheckRecord, Profile, ProfilesDocument
 from zendesk_setup.core.vocab import AuthType
+from zendesk_setup.ui.screens.confirm import DeleteModal, PromptModal
 from zendesk_setup.ui.widgets.key_bar import KeyBar
 from zendesk_setup.ui.widgets.row_table import RowTable
 from zendesk_setup.ui.workers import WorkerResults
@@ -231,8 +232,6 @@ Keys: up/down choose, ctrl+q quit.
 
     def action_duplicate_profile(self) -> None:
         """Ask for a name and copy the profile (OAuth tokens are not copied)."""
-        from zendesk_setup.ui.screens.confirm import PromptModal
-
         name = self.selected_name()
         if not name:
             return
@@ -261,8 +260,6 @@ Keys: up/down choose, ctrl+q quit.
 
     def action_rename_profile(self) -> None:
         """Ask for a new name and rename the profile and its secret entry."""
-        from zendesk_setup.ui.screens.confirm import PromptModal
-
         name = self.selected_name()
         if not name:
             return
@@ -283,8 +280,6 @@ Keys: up/down choose, ctrl+q quit.
 
     def action_delete_profile(self) -> None:
         """Confirm, optionally revoke the OAuth token, then delete the profile and its secrets."""
-        from zendesk_setup.ui.screens.confirm import DeleteModal
-
         profile = self.selected_profile()
         if profile is None:
             return

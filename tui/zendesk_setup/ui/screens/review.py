@@ -16,6 +16,7 @@ from zendesk_setup.core.service import CheckResult, SaveResult, can_save_uncheck
 from zendesk_setup.core.vocab import AuthType, Step, Storage
 from zendesk_setup.core.wizard import Finished, GoTo, ReviewAnswer, StepPosition, step_for_field
 from zendesk_setup.ui.screens.base import WizardScreen
+from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
 CHECKING, CHECKED, FAILED, SAVING, SAVED = "checking", "checked", "failed", "saving", "saved"
 
@@ -244,7 +245,6 @@ Escape goes back a step; after saving, enter finishes.
 
     def action_insecure_storage(self) -> None:
         """After a keyring failure, offer the plain-text file with a warning."""
-        from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
         def use_file() -> None:
             self.draft = self.draft.with_answers(storage=Storage.FILE)

@@ -1,0 +1,54 @@
+"""``zendesk-setup env``: variables for other Zendesk tools, in the names zcli reads."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zendesk_setup.cli import config_dir_arg
+from zendesk_setup.core.errors import EXIT_OK
+from zendesk_setup.core.session import open_session
+
+if TYPE_CHECKING:
+    import argparse
+
+    from zendesk_setup.cli.streams import IO
+
+
+@dataclass(frozen=True)
+class EnvOptions:
+    """What ``env`` was asked for."""
+
+    config_dir: str | None
+    name: str | None = None
+    format: str = "sh"
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> EnvOptions:
+        """The options from the parsed command line."""
+        return cls(config_dir=config_dir_arg(args), name=args.name, format=args.format)
+
+
+def quote_sh(value: str) -> str:
+    """``value`` in single quotes, safe to paste into a POSIX shell."""
+    return "'" + value.replace("'", "'\"'\"'") + "'"
+
+
+def run_env(opts: EnvOptions, io: IO) -> int:
+    """Write the profile's variables as shell exports, dotenv lines or JSON."""
+    session = open_session(opts.name, config_dir=opts.config_dir)
+    profile = session.profile
+    variables = {"ZENDESK_SUBDOMAIN": profile.subdomain}
+    if profile.auth == "api_token":
+        variables["ZENDESK_EMAIL"] = profile.email or ""
+        variables["ZENDESK_API_TOKEN"] = session.token()
+    else:
+        variables["ZENDESK_OAUTH_TOKEN"] = session.token()
+    if opts.format == "json":
+        io.print_out(json.dumps(variables, indent=2))
+    elif opts.format == "dotenv":
+        io.print_out("\n".join(f'{k}="{v}"' for k, v in variables.items()))
+    else:
+        io.print_out("\n".join(f"export {k}={quote_sh(v)}" for k, v in variables.items()))
+    return EXIT_OK

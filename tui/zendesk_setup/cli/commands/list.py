@@ -1,0 +1,49 @@
+"""``zendesk-setup list``: the saved profiles, the default marked with *."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zendesk_setup.cli import config_dir_arg
+from zendesk_setup.cli.common import last_check, profile_json, profile_store
+from zendesk_setup.core.errors import EXIT_OK
+
+if TYPE_CHECKING:
+    import argparse
+
+    from zendesk_setup.cli.streams import IO
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """What ``list`` was asked for."""
+
+    config_dir: str | None
+    json: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> ListOptions:
+        """The options from the parsed command line."""
+        return cls(config_dir=config_dir_arg(args), json=args.json)
+
+
+def run_list(opts: ListOptions, io: IO) -> int:
+    """Write the saved profiles as a table, or as JSON."""
+    document = profile_store(opts.config_dir).load()
+    if opts.json:
+        io.print_out(json.dumps([profile_json(p, document.default) for p in document.profiles.values()], indent=2))
+        return EXIT_OK
+    if not document.profiles:
+        io.print_out("No profiles yet. Run `zendesk-setup` to create one.")
+        return EXIT_OK
+    rows = [("", "NAME", "SUBDOMAIN", "AUTH", "LAST CHECK")]
+    for profile in document.profiles.values():
+        marker = "*" if profile.name == document.default else ""
+        host = profile.subdomain if not profile.base_url else f"{profile.subdomain} ({profile.base_url})"
+        rows.append((marker, profile.name, host, profile.auth, last_check(profile)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] for row in rows]
+    io.out.write("\n".join(line.rstrip() for line in lines) + "\n")
+    return EXIT_OK

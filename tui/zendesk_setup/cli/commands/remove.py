@@ -1,0 +1,69 @@
+"""``zendesk-setup remove``: remove a profile and its secrets, optionally revoking its OAuth token first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zendesk_setup.cli import config_dir_arg
+from zendesk_setup.cli.common import profile_store
+from zendesk_setup.cli.streams import confirm
+from zendesk_setup.core.actions import remove_profile
+from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK, InputError, SetupError
+from zendesk_setup.core.session import open_session
+
+if TYPE_CHECKING:
+    import argparse
+
+    from zendesk_setup.cli.streams import IO
+
+
+@dataclass(frozen=True)
+class RemoveOptions:
+    """What ``remove`` was asked for."""
+
+    config_dir: str | None
+    name: str
+    revoke: bool = False
+    yes: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> RemoveOptions:
+        """The options from the parsed command line."""
+        return cls(config_dir=config_dir_arg(args), name=args.name, revoke=args.revoke, yes=args.yes)
+
+
+def run_remove(opts: RemoveOptions, io: IO) -> int:
+    """Remove the profile and its secrets once confirmed, revoking its token on Zendesk first when asked."""
+    store = profile_store(opts.config_dir)
+    profile = store.get(opts.name)
+    if not opts.yes:
+        if not io.stdin_is_tty():
+            raise InputError(f"Removing '{opts.name}' needs confirmation; pass --yes to confirm.")
+        if not confirm(io, f"Remove profile '{opts.name}' and its stored secrets?"):
+            io.print_err("Nothing was removed.")
+            return EXIT_FAILED
+    exit_code = EXIT_OK
+    if opts.revoke:
+        if profile.auth == "api_token":
+            io.print_err(
+                "API tokens cannot be revoked from here; "
+                "delete the token in Admin Center > Apps and integrations > APIs."
+            )
+        else:
+            try:
+                open_session(opts.name, config_dir=opts.config_dir).revoke()
+                io.print_out(f"Revoked the OAuth token of '{opts.name}' on Zendesk.")
+            except SetupError as exc:
+                io.print_err(f"Revoking the token failed: {exc}")
+                if not confirm(io, "Remove the local profile and secrets anyway?"):
+                    io.print_err(
+                        f"Nothing was removed, so you can retry the revocation; to remove it without revoking, "
+                        f"run `zendesk-setup remove {opts.name} --yes`."
+                    )
+                    return EXIT_FAILED
+                exit_code = EXIT_FAILED
+    _, had_secret = remove_profile(store, opts.name)
+    where = " and its secrets" if had_secret else " (it had no stored secrets)"
+    io.print_out(f"Removed profile '{opts.name}'{where}.")
+    return exit_code

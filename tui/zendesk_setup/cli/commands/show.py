@@ -1,0 +1,90 @@
+"""``zendesk-setup show``: one profile's settings and where its secrets live, never a secret."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zendesk_setup.cli import API_TOKEN_RETIREMENT, config_dir_arg
+from zendesk_setup.cli.common import last_check, profile_json, profile_store
+from zendesk_setup.core.errors import EXIT_OK
+from zendesk_setup.core.profiles import Profile
+
+if TYPE_CHECKING:
+    import argparse
+
+    from zendesk_setup.cli.streams import IO
+
+
+@dataclass(frozen=True)
+class ShowOptions:
+    """What ``show`` was asked for."""
+
+    config_dir: str | None
+    name: str | None = None
+    json: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> ShowOptions:
+        """The options from the parsed command line."""
+        return cls(config_dir=config_dir_arg(args), name=args.name, json=args.json)
+
+
+def secret_location(profile: Profile, folder: Path) -> str:
+    """Where the profile's secrets live, in words."""
+    if profile.storage == "file":
+        from zendesk_setup.core.paths import SECRETS_FILE
+
+        return f"plain-text file {folder / SECRETS_FILE} (insecure storage), key '{profile.name}'"
+    return f"OS keyring, service 'zendesk-setup', entry '{profile.name}'"
+
+
+def secret_names(profile: Profile) -> list[str]:
+    """The names of the secret fields the profile's auth type keeps."""
+    if profile.auth == "api_token":
+        return ["api_token"]
+    names = ["access_token"]
+    if profile.auth == "oauth":
+        names.append("refresh_token")
+    if profile.auth == "client_credentials" or profile.client_kind == "confidential":
+        names.insert(0, "client_secret")
+    return names
+
+
+def run_show(opts: ShowOptions, io: IO) -> int:
+    """Write one profile's settings and where its secrets live, as text or JSON."""
+    store = profile_store(opts.config_dir)
+    document = store.load()
+    profile = store.resolve(opts.name)
+    data = profile_json(profile, document.default)
+    data["secrets"] = {"where": secret_location(profile, store.config_dir), "fields": secret_names(profile)}
+    data["profiles_file"] = str(store.path)
+    if opts.json:
+        io.print_out(json.dumps(data, indent=2))
+        return EXIT_OK
+    lines = [f"profile:      {profile.name}{'  (default)' if data['default'] else ''}"]
+    lines.append(f"subdomain:    {profile.subdomain}")
+    lines.append(f"base url:     {profile.api_base_url}")
+    lines.append(f"auth:         {profile.auth}")
+    if profile.auth == "api_token":
+        lines.append(f"email:        {profile.email}")
+        lines.append(f"note:         Zendesk switches API tokens off on {API_TOKEN_RETIREMENT}; move to OAuth.")
+    else:
+        lines.append(f"client id:    {profile.client_id}")
+        if profile.client_kind:
+            lines.append(f"client kind:  {profile.client_kind}")
+        lines.append(f"scopes:       {' '.join(profile.scopes)}")
+        if profile.auth == "oauth":
+            from zendesk_setup.core.oauth import DEFAULT_REDIRECT_PORT, redirect_uri_for
+
+            lines.append(f"redirect url: {redirect_uri_for(profile.redirect_port or DEFAULT_REDIRECT_PORT)}")
+    lines.append(f"last check:   {last_check(profile)}")
+    if profile.checked is not None and not profile.checked.ok and profile.checked.message:
+        lines.append(f"              {profile.checked.message}")
+    lines.append(f"secrets:      {data['secrets']['where']}")
+    lines.append(f"              holds {', '.join(data['secrets']['fields'])} (never shown)")
+    lines.append(f"file:         {store.path}")
+    io.print_out("\n".join(lines))
+    return EXIT_OK

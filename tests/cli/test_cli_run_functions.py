@@ -108,14 +108,15 @@ def test_show_writes_the_settings_and_the_keyring_entry_never_the_token(config_d
     assert API_TOKEN not in out
 
 
-def test_show_of_a_file_storage_profile_names_the_secrets_file(config_dir: Path) -> None:
+def test_show_of_a_file_storage_profile_says_what_the_secret_store_says(config_dir: Path) -> None:
     save(config_dir, "filey", storage="file")
     io_ = streams()
 
     run_show(ShowOptions(config_dir=str(config_dir)), io_)
 
     out = written(io_)[0]
-    assert f"secrets:      plain-text file {config_dir / 'secrets.yaml'} (insecure storage), key 'filey'\n" in out
+    where = f"plain-text file {config_dir / 'secrets.yaml'} (mode 0600, insecure storage), key 'filey'"
+    assert f"secrets:      {where}\n" in out
     assert API_TOKEN not in out
 
 

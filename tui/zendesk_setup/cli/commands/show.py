@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zendesk_setup.cli import API_TOKEN_RETIREMENT, config_dir_arg
 from zendesk_setup.cli.common import last_check, profile_json, profile_store
 from zendesk_setup.core.errors import EXIT_OK
 from zendesk_setup.core.profiles import Profile
+from zendesk_setup.core.secrets import secret_store_for
 
 if TYPE_CHECKING:
     import argparse
@@ -32,15 +32,6 @@ class ShowOptions:
         return cls(config_dir=config_dir_arg(args), name=args.name, json=args.json)
 
 
-def secret_location(profile: Profile, folder: Path) -> str:
-    """Where the profile's secrets live, in words."""
-    if profile.storage == "file":
-        from zendesk_setup.core.paths import SECRETS_FILE
-
-        return f"plain-text file {folder / SECRETS_FILE} (insecure storage), key '{profile.name}'"
-    return f"OS keyring, service 'zendesk-setup', entry '{profile.name}'"
-
-
 def secret_names(profile: Profile) -> list[str]:
     """The names of the secret fields the profile's auth type keeps."""
     if profile.auth == "api_token":
@@ -59,7 +50,8 @@ def run_show(opts: ShowOptions, io: IO) -> int:
     document = store.load()
     profile = store.resolve(opts.name)
     data = profile_json(profile, document.default)
-    data["secrets"] = {"where": secret_location(profile, store.config_dir), "fields": secret_names(profile)}
+    where = secret_store_for(profile.storage, store.config_dir).describe(profile.name)
+    data["secrets"] = {"where": where, "fields": secret_names(profile)}
     data["profiles_file"] = str(store.path)
     if opts.json:
         io.print_out(json.dumps(data, indent=2))

@@ -46,3 +46,48 @@ class LockedKeyring(KeyringBackend):
 
     set_password = get_password  # type: ignore[assignment]
     delete_password = get_password  # type: ignore[assignment]
+
+
+class CaseFoldingKeyring(KeyringBackend):
+    """The plaintext test keyring, but entry names fold case (as Windows' Credential Manager does)."""
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        return 1
+
+    def _inner(self) -> KeyringBackend:
+        from keyrings.alt.file import PlaintextKeyring
+
+        return PlaintextKeyring()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        """The entry whose name equals ``username`` without regard to case."""
+        return self._inner().get_password(service, username.casefold())
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        """Store under the case-folded name."""
+        self._inner().set_password(service, username.casefold(), password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        """Delete the case-folded entry."""
+        self._inner().delete_password(service, username.casefold())
+
+
+class SlowKeyring(CaseFoldingKeyring):
+    """The plaintext test keyring taking $SLOW_KEYRING_SECONDS (default 0.3) to store an entry, as a busy D-Bus can."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        """The entry, as stored."""
+        return self._inner().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        """Wait (except for zendesk-setup's probe entries), then store."""
+        import time
+
+        if not username.startswith("__"):
+            time.sleep(float(os.environ.get("SLOW_KEYRING_SECONDS", "0.3")))
+        self._inner().set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        """Delete the entry."""
+        self._inner().delete_password(service, username)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from zendesk_setup.core.errors import StorageError
@@ -52,3 +52,21 @@ def file_lock(path: Path, timeout: float = 30.0) -> Iterator[None]:
                 msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
         finally:
             os.close(fd)
+
+
+STORE_LOCK = ".store.lock"
+REFRESH_TIMEOUT = 60.0
+
+
+def store_lock(config_dir: Path) -> AbstractContextManager[None]:
+    """The config dir's store-wide lock: every write to profiles and secrets from this dir happens under it.
+
+    Single-file secret backends (keyrings.alt, secrets.yaml) rewrite one shared file, so two writers for two
+    different profiles would otherwise lose one update.
+    """
+    return file_lock(Path(config_dir) / STORE_LOCK)
+
+
+def refresh_lock(config_dir: Path, profile_name: str) -> AbstractContextManager[None]:
+    """The lock one profile's token refresh holds; removing or renaming the profile takes it too."""
+    return file_lock(Path(config_dir) / f".{profile_name.lower()}.refresh.lock", timeout=REFRESH_TIMEOUT)

@@ -55,6 +55,13 @@ class CheckRecord:
     role: str | None = None
     message: str | None = None
 
+    def __post_init__(self) -> None:
+        # Server text (a user name, a role, an error) is stored and shown only without control characters.
+        for name in ("user", "role", "message"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, one_line(str(value))[:300] or None)
+
     def to_yaml(self) -> dict[str, Any]:
         """The mapping written under ``checked:``."""
         data: dict[str, Any] = {"at": self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "ok": self.ok}
@@ -152,6 +159,11 @@ class ProfilesDocument:
     default: str | None = None
     profiles: dict[str, Profile] = field(default_factory=dict)
     version: int = FORMAT_VERSION
+
+    def name_taken(self, name: str, *, other_than: str | None = None) -> str | None:
+        """The existing profile name equal to ``name`` without regard to case (``other_than`` aside), or None."""
+        folded = name.casefold()
+        return next((key for key in self.profiles if key.casefold() == folded and key != other_than), None)
 
     def to_yaml(self) -> dict[str, Any]:
         """The mapping that is dumped to profiles.yaml."""
@@ -267,6 +279,9 @@ def parse_profiles(text: str, path: Path) -> ProfilesDocument:
     profile_lines = getattr(raw_profiles, "key_lines", {})
     for name, raw in raw_profiles.items():
         line = profile_lines.get(name)
+        twin = next((key for key in profiles if key.casefold() == str(name).casefold()), None)
+        if twin is not None:
+            raise bad(f"the profile names '{twin}' and '{name}' differ only in case (keyrings may fold case)", line)
         profiles[str(name)] = _profile_from_yaml(str(name), raw, line, bad)
     default = data.get("default")
     if default is not None and (not isinstance(default, str) or default not in profiles):
@@ -338,7 +353,7 @@ def _check_from_yaml(raw: Any) -> CheckRecord | None:
 
     def opt(key: str) -> str | None:
         value = raw.get(key)
-        return one_line(value)[:300] or None if isinstance(value, str) else None
+        return value if isinstance(value, str) else None
 
     return CheckRecord(at=at, ok=bool(raw.get("ok")), user=opt("user"), role=opt("role"), message=opt("message"))
 
@@ -416,12 +431,16 @@ class ProfileStore:
             write_private_file(self.path, dump_profiles(document))
 
     def save(self, profile: Profile, *, make_default: bool = False, replaces: str | None = None) -> None:
-        """Add or update ``profile``; ``replaces`` names the profile it was before a rename."""
+        """Add ``profile``, or update the one it ``replaces`` (its name before an edit; may be the same name).
+
+        A new name must differ, without regard to case, from every other profile's: some keyrings fold case.
+        """
         profile.validate()
         with self.editing() as document:
+            taken = document.name_taken(profile.name, other_than=replaces)
+            if taken is not None:
+                raise InputError(f"A profile named '{taken}' already exists.", field="name")
             if replaces and replaces != profile.name:
-                if profile.name in document.profiles:
-                    raise InputError(f"A profile named '{profile.name}' already exists.", field="name")
                 document.profiles = {
                     (profile.name if key == replaces else key): value for key, value in document.profiles.items()
                 }
@@ -445,8 +464,9 @@ class ProfileStore:
         validate_profile_name(new)
         with self.editing() as document:
             profile = self._require(document, old)
-            if new in document.profiles and new != old:
-                raise InputError(f"A profile named '{new}' already exists.", field="name")
+            taken = document.name_taken(new, other_than=old)
+            if taken is not None:
+                raise InputError(f"A profile named '{taken}' already exists.", field="name")
             renamed = replace(profile, name=new)
             document.profiles = {
                 (new if key == old else key): (renamed if key == old else value)

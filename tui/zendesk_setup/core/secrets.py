@@ -81,23 +81,31 @@ class SecretStore(Protocol):
         """Remove a profile's entry; True when there was one."""
         ...
 
+    def get_raw(self, profile_name: str) -> object | None:
+        """The entry as stored, unread (so a damaged one can still be moved), or None."""
+        ...
+
+    def set_raw(self, profile_name: str, entry: object) -> None:
+        """Store an entry that ``get_raw`` returned, unchanged."""
+        ...
+
 
 def _encode(fields: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in fields.items() if v is not None}, sort_keys=True)
 
 
-def _decode(raw: str | None) -> dict[str, Any] | None:
+def _decode(raw: str | None, profile_name: str) -> dict[str, Any] | None:
     if raw is None:
         return None
     try:
         value = json.loads(raw)
     except ValueError:
-        raise KeyringError(
-            "The keyring entry for this profile is not in zendesk-setup's format.",
-            hint="Re-enter the secret with `zendesk-setup edit NAME`.",
-        ) from None
+        value = None
     if not isinstance(value, dict):
-        raise KeyringError("The keyring entry for this profile is damaged.", hint="Re-enter the secret.")
+        raise KeyringError(
+            f"The keyring entry of profile '{profile_name}' is not in zendesk-setup's format.",
+            hint=f"Enter the secret again with `zendesk-setup edit {profile_name}`, or remove the profile.",
+        )
     return value
 
 
@@ -189,10 +197,20 @@ class KeyringSecretStore:
 
     def get(self, profile_name: str) -> dict[str, Any] | None:
         """The profile's fields from the keyring, or None."""
+
+        return _decode(self.get_raw(profile_name), profile_name)
+
+    def get_raw(self, profile_name: str) -> str | None:
+        """The entry's text as the keyring holds it, or None."""
         import keyring
 
-        raw = self._call("read a secret", keyring.get_password, self.service, entry_name(profile_name))
-        return _decode(raw)
+        return self._call("read a secret", keyring.get_password, self.service, entry_name(profile_name))
+
+    def set_raw(self, profile_name: str, entry: object) -> None:
+        """Store entry text that ``get_raw`` returned."""
+        import keyring
+
+        self._call("store a secret", keyring.set_password, self.service, entry_name(profile_name), str(entry))
 
     def set(self, profile_name: str, fields: dict[str, Any]) -> None:
         """Replace the profile's entry in the keyring."""
@@ -253,6 +271,14 @@ class FileSecretStore:
         """The profile's fields from secrets.yaml, or None."""
         value = self._load().get(profile_name)
         return dict(value) if isinstance(value, dict) else None
+
+    def get_raw(self, profile_name: str) -> object | None:
+        """The profile's entry in secrets.yaml as stored, or None."""
+        return self._load().get(profile_name)
+
+    def set_raw(self, profile_name: str, entry: object) -> None:
+        """Store an entry that ``get_raw`` returned."""
+        self._write(lambda secrets: secrets.__setitem__(profile_name, entry))
 
     def _write(self, change: Callable[[dict[str, Any]], Any]) -> Any:
         import yaml

@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zendesk_setup.core.errors import InputError, SetupError, StorageError
+from zendesk_setup.core.atomic import ensure_private_dir
+from zendesk_setup.core.errors import InputError, KeyringError, SetupError, StorageError
+from zendesk_setup.core.locking import refresh_lock, store_lock
 from zendesk_setup.core.profiles import CheckRecord, Profile, ProfileStore, validate_profile_name
 from zendesk_setup.core.secrets import Secret, SecretStore, secret_store_for
 from zendesk_setup.core.session import Session
@@ -122,10 +124,11 @@ class CredentialsService:
     def ensure_name_free(self, name: str, *, replacing: str | None = None) -> str:
         """Return ``name`` when it is valid and no other profile has it, else InputError (field ``name``)."""
         validate_profile_name(name)
-        if name != replacing and name in self.store.load().profiles:
+        taken = self.store.load().name_taken(name, other_than=replacing)
+        if taken is not None:
             raise InputError(
-                f"A profile named '{name}' already exists.",
-                hint=f"Choose another name, or change that profile with `zendesk-setup edit {name}`.",
+                f"A profile named '{taken}' already exists.",
+                hint=f"Choose another name, or change that profile with `zendesk-setup edit {taken}`.",
                 field="name",
             )
         return name
@@ -258,35 +261,58 @@ class CredentialsService:
         make_default: bool,
         replaces: str | None,
     ) -> None:
-        self.ensure_name_free(profile.name, replacing=replaces)
-        previous = target.get(profile.name)
-        target.set(profile.name, fields)
-        try:
-            self.store.save(profile, make_default=make_default, replaces=replaces)
-        except BaseException:
-            with contextlib.suppress(SetupError):
-                if previous is None:
-                    target.delete(profile.name)
-                else:
-                    target.set(profile.name, previous)
-            raise
-        if replaces and (replaces != profile.name or source is not target):
-            with contextlib.suppress(SetupError):
-                source.delete(replaces)
+        with self._locked():
+            self.ensure_name_free(profile.name, replacing=replaces)
+            try:
+                previous = target.get(profile.name)
+            except KeyringError:  # a damaged entry under this name is replaced, not restored
+                previous = None
+            moved_case_only = replaces is not None and replaces != profile.name and source is target
+            moved_case_only = moved_case_only and replaces.casefold() == profile.name.casefold()
+            if moved_case_only:
+                # A keyring that folds case holds one entry for both spellings: drop the old one first.
+                with contextlib.suppress(SetupError):
+                    source.delete(replaces)
+            target.set(profile.name, fields)
+            try:
+                self.store.save(profile, make_default=make_default, replaces=replaces)
+            except BaseException:
+                with contextlib.suppress(SetupError):
+                    if previous is None:
+                        target.delete(profile.name)
+                    else:
+                        target.set(profile.name, previous)
+                raise
+            if replaces and not moved_case_only and (replaces != profile.name or source is not target):
+                with contextlib.suppress(SetupError):
+                    source.delete(replaces)
+
+    def _locked(self, *refreshing: str) -> contextlib.ExitStack:
+        """The refresh locks of ``refreshing`` profiles, then the store-wide lock (always in this order)."""
+        ensure_private_dir(self.config_dir)
+        stack = contextlib.ExitStack()
+        for name in refreshing:
+            stack.enter_context(refresh_lock(self.config_dir, name))
+        stack.enter_context(store_lock(self.config_dir))
+        return stack
 
     def remove(self, name: str) -> tuple[Profile, bool]:
         """Remove a profile and its secrets; returns the profile and whether a secret entry was deleted."""
         profile = self.store.get(name)
         secrets = self.secrets(profile.storage)
-        previous = secrets.get(name)
-        removed_secret = secrets.delete(name) if previous is not None else False
-        try:
-            self.store.remove(name)
-        except BaseException:
-            if previous is not None:
-                with contextlib.suppress(SetupError):
-                    secrets.set(name, previous)
-            raise
+        with self._locked(name):
+            try:
+                previous = secrets.get(name)
+            except KeyringError:  # a damaged entry holds nothing to restore; it goes with the profile
+                previous = None
+            removed_secret = secrets.delete(name)
+            try:
+                self.store.remove(name)
+            except BaseException:
+                if previous is not None:
+                    with contextlib.suppress(SetupError):
+                        secrets.set(name, previous)
+                raise
         return profile, removed_secret
 
     def rename(self, old: str, new: str) -> Profile:
@@ -295,22 +321,39 @@ class CredentialsService:
         profile = self.store.get(old)
         if old == new:
             return profile
-        if new in self.store.load().profiles:
-            raise InputError(f"A profile named '{new}' already exists.", field="name")
         secrets = self.secrets(profile.storage)
-        fields = secrets.get(old)
-        if fields is not None:
-            secrets.set(new, fields)
-        try:
-            renamed = self.store.rename(old, new)
-        except BaseException:
-            if fields is not None:
+        with self._locked(old):
+            taken = self.store.load().name_taken(new, other_than=old)
+            if taken is not None:
+                raise InputError(f"A profile named '{taken}' already exists.", field="name")
+            try:
+                fields, damaged = secrets.get(old), None
+            except KeyringError:  # a damaged entry moves as it is, unread
+                fields, damaged = None, secrets.get_raw(old)
+            has_entry = fields is not None or damaged is not None
+
+            def put(name: str) -> None:
+                if fields is not None:
+                    secrets.set(name, fields)
+                else:
+                    secrets.set_raw(name, damaged)
+
+            case_only = old.casefold() == new.casefold()
+            if has_entry:
+                if case_only:  # one entry for both spellings in a case-folding keyring
+                    secrets.delete(old)
+                put(new)
+            try:
+                renamed = self.store.rename(old, new)
+            except BaseException:
+                if has_entry:
+                    with contextlib.suppress(SetupError):
+                        secrets.delete(new)
+                        put(old)
+                raise
+            if has_entry and not case_only:
                 with contextlib.suppress(SetupError):
-                    secrets.delete(new)
-            raise
-        if fields is not None:
-            with contextlib.suppress(SetupError):
-                secrets.delete(old)
+                    secrets.delete(old)
         return renamed
 
     def duplicate(self, name: str, new_name: str) -> Profile:

@@ -9,9 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zendesk_setup.core.errors import KeyringError, OAuthError, SetupError, StorageError
+from zendesk_setup.core.errors import KeyringError, OAuthError, ProfileNotFoundError, SetupError, StorageError
 from zendesk_setup.core.headers import basic_header
-from zendesk_setup.core.locking import file_lock
+from zendesk_setup.core.locking import refresh_lock, store_lock
 from zendesk_setup.core.paths import config_dir as resolve_config_dir
 from zendesk_setup.core.profiles import Profile, ProfileStore
 from zendesk_setup.core.secrets import SecretStore, secret_store_for
@@ -70,6 +70,14 @@ class Session:
         with self.naming_errors():
             return self.secrets.get(self.profile.name) or {}
 
+    def settled_fields(self) -> dict[str, Any]:
+        """The stored fields read under the store-wide lock, so no other process is halfway through a write."""
+        from zendesk_setup.core.atomic import ensure_private_dir  # tempfile: only on this slower path
+
+        ensure_private_dir(self.config_dir)
+        with store_lock(self.config_dir):
+            return self.fields()
+
     @contextmanager
     def naming_errors(self) -> Iterator[None]:
         """Put this profile's name into the ``zendesk-setup edit NAME`` hints of errors raised inside."""
@@ -83,7 +91,7 @@ class Session:
     def token(self, *, force_refresh: bool = False) -> str:
         """The bare secret a script sends: the API token, or a valid OAuth access token."""
         if self.profile.auth == "api_token":
-            api_token = self.fields().get("api_token")
+            api_token = self.fields().get("api_token") or self.settled_fields().get("api_token")
             if not api_token:
                 raise missing_secret_error(self.profile, "API token")
             return str(api_token)
@@ -109,9 +117,8 @@ class Session:
         from zendesk_setup.core.atomic import ensure_private_dir
 
         ensure_private_dir(self.config_dir)
-        lock_path = self.config_dir / f".{self.profile.name}.refresh.lock"
-        with file_lock(lock_path, timeout=60.0):
-            fields = self.fields()
+        with refresh_lock(self.config_dir, self.profile.name):
+            fields = self.settled_fields()
             current = TokenSet.from_secret_fields(fields)
             still_valid = current is not None and not current.expired(self.clock(), REFRESH_MARGIN)
             if still_valid and (not force_refresh or current.access_token != stale):
@@ -120,7 +127,13 @@ class Session:
             fields.update(fresh.to_secret_fields())
             if fresh.refresh_token is None and self.profile.auth == "oauth" and current is not None:
                 fields["refresh_token"] = current.refresh_token.reveal() if current.refresh_token else None
-            self.secrets.set(self.profile.name, fields)
+            with store_lock(self.config_dir):
+                if self.profile.name not in ProfileStore(self.config_dir).load().profiles:
+                    raise ProfileNotFoundError(
+                        f"Profile '{self.profile.name}' was removed while its token was being refreshed; "
+                        "the new token was not stored."
+                    )
+                self.secrets.set(self.profile.name, fields)
             return fresh.access_token.reveal()
 
     def _new_tokens(self, fields: dict[str, Any], current: Any) -> Any:

@@ -16,9 +16,9 @@ from typing import Any, NoReturn
 from zendesk_setup import __version__
 from zendesk_setup.cli.streams import IO
 from zendesk_setup.core.errors import EXIT_FAILED, EXIT_STORAGE, EXIT_USAGE, SetupError
+from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF
 
 PROG = "zendesk-setup"
-API_TOKEN_RETIREMENT = "2027-04-30"
 
 DESCRIPTION = """\
 Set up, verify and safely store Zendesk API credentials.
@@ -125,7 +125,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "API tokens are retired by Zendesk on "
-            f"{API_TOKEN_RETIREMENT}; prefer --auth oauth.\n"
+            f"{API_TOKEN_SHUTOFF.isoformat()}; prefer --auth oauth.\n"
             "The redirect URL to register on an OAuth client is http://127.0.0.1:PORT/callback "
             "(default port 47123)."
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from zendesk_setup.cli import API_TOKEN_RETIREMENT, config_dir_arg
+from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import profile_store, scope_report
 from zendesk_setup.cli.streams import read_secret
 from zendesk_setup.core import flows
@@ -14,6 +14,7 @@ from zendesk_setup.core.oauth import DEFAULT_REDIRECT_PORT
 from zendesk_setup.core.profiles import Profile, ProfileStore, validate_profile_name
 from zendesk_setup.core.scopes import validate_scopes
 from zendesk_setup.core.subdomain import normalise_subdomain, validate_base_url
+from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF
 
 if TYPE_CHECKING:
     import argparse
@@ -98,7 +99,7 @@ def _add_api_token(opts: AddOptions, store: ProfileStore, basics: dict[str, Any]
         raise InputError("--email with the agent's email address is needed for an API-token profile.")
     if opts.client_id or opts.scopes or opts.client_secret_stdin:
         raise InputError("--client-id, --client-secret-stdin and --scope belong to the OAuth auth types.")
-    io.print_err(f"Note: Zendesk switches API tokens off on {API_TOKEN_RETIREMENT}; consider --auth oauth.")
+    io.print_err(f"Note: Zendesk switches API tokens off on {API_TOKEN_SHUTOFF.isoformat()}; consider --auth oauth.")
     if not opts.api_token_stdin and not io.stdin_is_tty():
         raise InputError("Pass --api-token-stdin and pipe the API token in.")
     profile = Profile(auth="api_token", email=opts.email.strip(), **basics).validate()

@@ -6,11 +6,12 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zendesk_setup.cli import API_TOKEN_RETIREMENT, config_dir_arg
+from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import last_check, profile_json, profile_store
 from zendesk_setup.core.errors import EXIT_OK
 from zendesk_setup.core.profiles import Profile
 from zendesk_setup.core.secrets import secret_store_for
+from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF
 
 if TYPE_CHECKING:
     import argparse
@@ -62,7 +63,8 @@ def run_show(opts: ShowOptions, io: IO) -> int:
     lines.append(f"auth:         {profile.auth}")
     if profile.auth == "api_token":
         lines.append(f"email:        {profile.email}")
-        lines.append(f"note:         Zendesk switches API tokens off on {API_TOKEN_RETIREMENT}; move to OAuth.")
+        shutoff = API_TOKEN_SHUTOFF.isoformat()
+        lines.append(f"note:         Zendesk switches API tokens off on {shutoff}; move to OAuth.")
     else:
         lines.append(f"client id:    {profile.client_id}")
         if profile.client_kind:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +20,9 @@ from zendesk_setup.core.errors import ZendeskError, one_line
 from zendesk_setup.core.headers import basic_header, bearer_header  # noqa: F401 - re-exported
 
 DEFAULT_TIMEOUT = 15.0
+DEFAULT_DEADLINE = 60.0
+DEADLINE_ENV = "ZENDESK_SETUP_HTTP_DEADLINE"
+MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_RETRY_AFTER = 60.0
 FALLBACK_RETRY_AFTER = 10.0
 MAX_RATE_LIMIT_RETRIES = 2
@@ -191,10 +196,7 @@ def request(
     """
     attempt = 0
     while True:
-        try:
-            response = http.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc, str(http.base_url.join(url))) from None
+        response = _bounded_request(http, method, url, **kwargs)
         if response.status_code != 429 or attempt >= max_retries:
             return response
         wait = retry_after_seconds(response)
@@ -202,6 +204,72 @@ def request(
             notify(f"Zendesk is rate limiting; waiting {wait:.0f} s before retrying.")
         sleep(wait)
         attempt += 1
+
+
+def request_deadline() -> float:
+    """Seconds one whole request may take, headers and body together (``$ZENDESK_SETUP_HTTP_DEADLINE``)."""
+    try:
+        seconds = float(os.environ.get(DEADLINE_ENV, DEFAULT_DEADLINE))
+    except ValueError:
+        return DEFAULT_DEADLINE
+    return seconds if 0 < seconds < float("inf") else DEFAULT_DEADLINE
+
+
+def _deadline_error(target: str, deadline: float) -> ZendeskError:
+    return ZendeskError(
+        f"{_host(target)} did not finish answering within {deadline:.0f} s.",
+        "Timed out",
+        hint="Check your network connection and try again.",
+        kind="timeout",
+    )
+
+
+def _bounded_request(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """One request with an overall deadline and a cap on the body read; a server that drips or floods fails."""
+    deadline = request_deadline()
+    target = str(http.base_url.join(url))
+    expired = threading.Event()
+
+    def give_up() -> None:
+        # Per-read timeouts cannot stop a server that sends a byte every few seconds: close the connection.
+        expired.set()
+        with contextlib.suppress(Exception):
+            http.close()
+
+    timer = threading.Timer(deadline, give_up)
+    timer.daemon = True
+    timer.start()
+    try:
+        with http.stream(method, url, **kwargs) as streamed:
+            body = bytearray()
+            for chunk in streamed.iter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise ZendeskError(
+                        f"{_host(target)} answered with more than {MAX_BODY_BYTES // (1024 * 1024)} MB; "
+                        "zendesk-setup stopped reading.",
+                        "Answer too large",
+                        hint="Check the base URL: it may not point at Zendesk.",
+                        kind="too_large",
+                    )
+            headers = [
+                (key, value)
+                for key, value in streamed.headers.multi_items()
+                if key.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+            ]
+            return httpx.Response(
+                streamed.status_code, headers=headers, content=bytes(body), request=streamed.request
+            )
+    except httpx.HTTPError as exc:
+        if expired.is_set():
+            raise _deadline_error(target, deadline) from None
+        raise _transport_error(exc, target) from None
+    except RuntimeError:  # the client was closed under the request by the deadline
+        if not expired.is_set():
+            raise
+        raise _deadline_error(target, deadline) from None
+    finally:
+        timer.cancel()
 
 
 def status_error(response: httpx.Response, *, auth: str = "api_token") -> ZendeskError:

@@ -140,9 +140,10 @@ def test_2xx_without_access_token_is_refused(ofake: FakeZendesk, http: httpx.Cli
 
 def test_refresh_rotates_the_pair_and_kills_the_old_one(ofake: FakeZendesk, http: httpx.Client) -> None:
     first = exchange(ofake, http)
-    second = oauth.refresh_tokens(http, ofake.url, client_id=PUBLIC_CLIENT, refresh_token=first.refresh_token.reveal(), now=0)
+    first_refresh = first.refresh_token.reveal()
+    second = oauth.refresh_tokens(http, ofake.url, client_id=PUBLIC_CLIENT, refresh_token=first_refresh, now=0)
     body = last_token_request(ofake)[1]
-    assert body == {"grant_type": "refresh_token", "refresh_token": first.refresh_token.reveal(), "client_id": PUBLIC_CLIENT}
+    assert body == {"grant_type": "refresh_token", "refresh_token": first_refresh, "client_id": PUBLIC_CLIENT}
     assert second.refresh_token and second.refresh_token.reveal() != first.refresh_token.reveal()
     assert second.access_token.reveal() != first.access_token.reveal()
     assert second.access_expires_at == pytest.approx(1800, abs=2)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import keyring
+import pytest
 from tests.conftest import API_TOKEN, EMAIL, REPO
 from tests.fake_zendesk import FakeZendesk
 from tests.stores import save_profile
@@ -147,3 +148,10 @@ def test_a_damaged_keyring_entry_blocks_neither_remove_nor_rename(cli, fake: Fak
     removed = cli("remove", "beta", "--yes")
     assert removed.code == 0, removed.err
     assert keyring.get_password("zendesk-setup", "beta") is None
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "-5"])
+def test_add_refuses_a_timeout_that_is_not_a_positive_number(cli, fake: FakeZendesk, value: str) -> None:
+    result = cli("add", "acme", "--subdomain", "acme", "--auth", "oauth", "--client-id", CLIENT, "--scope", "read",
+                 "--no-browser", "--base-url", fake.url, "--timeout", value)  # fmt: skip
+    assert result.code == 2 and "timeout" in result.err.lower()

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from zendesk_setup import __version__
 from zendesk_setup.cli.streams import IO
 from zendesk_setup.core.errors import EXIT_FAILED, EXIT_STORAGE, EXIT_USAGE, SetupError
-from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF
+from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF, AuthType
 
 PROG = "zendesk-setup"
 
@@ -59,6 +59,17 @@ class _Unused:
 
     def add_argument(self, *args: Any, **kwargs: Any) -> None:
         """Ignore the argument."""
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above zero (``inf``, ``nan``, 0 and below are refused)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above zero")
+    return seconds
 
 
 def _fast_command(argv: Sequence[str]) -> str | None:
@@ -132,7 +143,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     p.add_argument("name", metavar="NAME", help="profile name (letters, digits, '.', '_', '-')")
     p.add_argument("--subdomain", required=True, help="acme, acme.zendesk.com or a full Zendesk URL")
-    p.add_argument("--auth", choices=("oauth", "api_token", "client_credentials"), default="oauth")
+    p.add_argument("--auth", choices=[kind.value for kind in AuthType], default=AuthType.OAUTH.value)
     p.add_argument("--email", help="agent email (api_token)")
     p.add_argument("--api-token-stdin", action="store_true", help="read the API token from standard input")
     p.add_argument("--client-id", help="OAuth client identifier (not the numeric id)")
@@ -140,7 +151,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--scope", nargs="+", action="extend", default=[], metavar="SCOPE", help="OAuth scopes")
     p.add_argument("--port", type=int, help="loopback port for the OAuth redirect (default 47123)")
     p.add_argument("--no-browser", action="store_true", help="print the consent URL and accept the pasted redirect")
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for consent (default 300)")
+    p.add_argument(
+        "--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)"
+    )
     p.add_argument("--base-url", help="custom base URL (https, or http on loopback only)")
     p.add_argument("--no-verify", action="store_true", help="save without checking against Zendesk")
     p.add_argument("--default", action="store_true", help="make this the default profile")

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from zendesk_setup.core.errors import OAuthError, SetupError
-from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT, redirect_uri_for  # noqa: F401 TEMPORARY for the CLI split
 from zendesk_setup.core.secrets import Secret
 
 if TYPE_CHECKING:

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import profile_store
 from zendesk_setup.cli.streams import confirm
-from zendesk_setup.core.actions import remove_profile
 from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK, InputError, SetupError
-from zendesk_setup.core.session import open_session
+from zendesk_setup.core.service import CredentialsService
 
 if TYPE_CHECKING:
     import argparse
@@ -35,8 +34,8 @@ class RemoveOptions:
 
 def run_remove(opts: RemoveOptions, io: IO) -> int:
     """Remove the profile and its secrets once confirmed, revoking its token on Zendesk first when asked."""
-    store = profile_store(opts.config_dir)
-    profile = store.get(opts.name)
+    service = CredentialsService(profile_store(opts.config_dir).config_dir)
+    profile = service.store.get(opts.name)
     if not opts.yes:
         if not io.stdin_is_tty():
             raise InputError(f"Removing '{opts.name}' needs confirmation; pass --yes to confirm.")
@@ -52,7 +51,7 @@ def run_remove(opts: RemoveOptions, io: IO) -> int:
             )
         else:
             try:
-                open_session(opts.name, config_dir=opts.config_dir).revoke()
+                service.session(profile).revoke()
                 io.print_out(f"Revoked the OAuth token of '{opts.name}' on Zendesk.")
             except SetupError as exc:
                 io.print_err(f"Revoking the token failed: {exc}")
@@ -63,7 +62,7 @@ def run_remove(opts: RemoveOptions, io: IO) -> int:
                     )
                     return EXIT_FAILED
                 exit_code = EXIT_FAILED
-    _, had_secret = remove_profile(store, opts.name)
+    _, had_secret = service.remove(opts.name)
     where = " and its secrets" if had_secret else " (it had no stored secrets)"
     io.print_out(f"Removed profile '{opts.name}'{where}.")
     return exit_code

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zendesk_setup.cli import config_dir_arg
-from zendesk_setup.cli.common import profile_store
-from zendesk_setup.core.actions import rename_profile
 from zendesk_setup.core.errors import EXIT_OK
+from zendesk_setup.core.paths import config_dir as resolve_config_dir
+from zendesk_setup.core.service import CredentialsService
 
 if TYPE_CHECKING:
     import argparse
@@ -32,6 +32,6 @@ class RenameOptions:
 
 def run_rename(opts: RenameOptions, io: IO) -> int:
     """Rename the profile, move its secrets and say so."""
-    rename_profile(profile_store(opts.config_dir), opts.old, opts.new)
+    CredentialsService(resolve_config_dir(opts.config_dir)).rename(opts.old, opts.new)
     io.print_out(f"Renamed '{opts.old}' to '{opts.new}'.")
     return EXIT_OK

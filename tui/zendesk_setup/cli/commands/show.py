@@ -71,7 +71,7 @@ def run_show(opts: ShowOptions, io: IO) -> int:
             lines.append(f"client kind:  {profile.client_kind}")
         lines.append(f"scopes:       {' '.join(profile.scopes)}")
         if profile.auth == "oauth":
-            from zendesk_setup.core.oauth import DEFAULT_REDIRECT_PORT, redirect_uri_for
+            from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT, redirect_uri_for
 
             lines.append(f"redirect url: {redirect_uri_for(profile.redirect_port or DEFAULT_REDIRECT_PORT)}")
     lines.append(f"last check:   {last_check(profile)}")

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import profile_store, scope_report
-from zendesk_setup.core.actions import check_record
-from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK, SetupError
-from zendesk_setup.core.session import open_session
+from zendesk_setup.core.errors import EXIT_OK, SetupError
+from zendesk_setup.core.service import CredentialsService
 
 if TYPE_CHECKING:
     import argparse
 
     from zendesk_setup.cli.streams import IO
-    from zendesk_setup.core.profiles import ProfileStore
 
 
 @dataclass(frozen=True)
@@ -38,39 +35,30 @@ class TestOptions:
 
 def run_test(opts: TestOptions, io: IO) -> int:
     """Check the profile against Zendesk, record the outcome and write who it signs in as."""
-    store = profile_store(opts.config_dir)
-    session = open_session(opts.name, config_dir=opts.config_dir)
+    service = CredentialsService(profile_store(opts.config_dir).config_dir)
+    profile = service.store.resolve(opts.name)
     notify = None if opts.json else io.print_err
     try:
-        identity = session.check(notify=notify)
+        identity = service.test(profile, notify=notify)
     except SetupError as exc:
-        if exc.exit_code == EXIT_FAILED:
-            _record(store, session.profile.name, check_record(error=exc))
         if opts.json:
-            io.print_out(
-                json.dumps({"ok": False, "profile": session.profile.name, "error": exc.message, "hint": exc.hint})
-            )
+            io.print_out(json.dumps({"ok": False, "profile": profile.name, "error": exc.message, "hint": exc.hint}))
         raise
-    _record(store, session.profile.name, check_record(identity))
     result: dict[str, Any] = {
         "ok": True,
-        "profile": session.profile.name,
+        "profile": profile.name,
         "user": {"id": identity.user_id, "name": identity.name, "email": identity.email, "role": identity.role},
         "account_url": identity.account_url,
     }
-    difference = scope_report(session.profile, identity)
+    difference = scope_report(profile, identity)
     if identity.scopes is not None:
         result["granted_scopes"] = list(identity.scopes)
-        result["requested_scopes"] = list(session.profile.scopes)
+        result["requested_scopes"] = list(profile.scopes)
     if opts.json:
         io.print_out(json.dumps(result, indent=2))
     else:
-        io.print_out(f"OK: profile '{session.profile.name}' signs in as {identity.describe()}.")
+        io.print_out(f"OK: profile '{profile.name}' signs in as {identity.describe()}.")
         if difference:
             io.print_err(difference)
     return EXIT_OK
 
-
-def _record(store: ProfileStore, name: str, record: Any) -> None:
-    with contextlib.suppress(SetupError):
-        store.record_check(name, record)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zendesk_setup.cli import config_dir_arg
-from zendesk_setup.core.errors import EXIT_OK
+from zendesk_setup.core.errors import EXIT_OK, InputError
 from zendesk_setup.core.session import open_session
 
 if TYPE_CHECKING:
@@ -35,6 +35,25 @@ def quote_sh(value: str) -> str:
     return "'" + value.replace("'", "'\"'\"'") + "'"
 
 
+DOTENV_UNSAFE = frozenset('"$`\\')
+
+
+def quote_dotenv(name: str, value: str) -> str:
+    """``value`` in double quotes, read literally by sh, python-dotenv and docker compose alike.
+
+    Those readers disagree on escapes and expansion inside quotes, so a value that would need an escape (a
+    double quote, ``$``, a backtick, a backslash, a control character) is refused rather than written in a
+    form one of them would run or misread.
+    """
+    if any(ch in DOTENV_UNSAFE or not ch.isprintable() for ch in value):
+        raise InputError(
+            f"The value of {name} holds a quote, '$', a backtick, a backslash or a control character, so it "
+            "cannot be written safely in dotenv format.",
+            hint="Use --format sh or --format json, which quote any value safely.",
+        )
+    return f'"{value}"'
+
+
 def run_env(opts: EnvOptions, io: IO) -> int:
     """Write the profile's variables as shell exports, dotenv lines or JSON."""
     session = open_session(opts.name, config_dir=opts.config_dir)
@@ -48,7 +67,7 @@ def run_env(opts: EnvOptions, io: IO) -> int:
     if opts.format == "json":
         io.print_out(json.dumps(variables, indent=2))
     elif opts.format == "dotenv":
-        io.print_out("\n".join(f'{k}="{v}"' for k, v in variables.items()))
+        io.print_out("\n".join(f"{k}={quote_dotenv(k, v)}" for k, v in variables.items()))
     else:
         io.print_out("\n".join(f"export {k}={quote_sh(v)}" for k, v in variables.items()))
     return EXIT_OK

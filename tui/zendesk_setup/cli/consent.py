@@ -1,0 +1,82 @@
+"""The browser consent on the command line: print the URL, open the browser, wait for the redirect or a paste."""
+
+from __future__ import annotations
+
+import select
+import threading
+import webbrowser
+from typing import TYPE_CHECKING, Any
+
+from zendesk_setup.core.errors import SetupError
+
+if TYPE_CHECKING:
+    from zendesk_setup.cli.streams import IO
+    from zendesk_setup.core.consent import Consent
+    from zendesk_setup.core.draft import ProfileDraft
+    from zendesk_setup.core.oauth import TokenSet
+    from zendesk_setup.core.service import CredentialsService
+
+
+def run_consent(
+    service: CredentialsService,
+    draft: ProfileDraft,
+    io: IO,
+    *,
+    open_browser: bool,
+    accept_paste: bool,
+    timeout: float,
+) -> TokenSet:
+    """Run one consent for ``draft`` and return its tokens (nothing is stored here)."""
+    consent = service.begin_consent(draft)
+    try:
+        io.print_err(f"Register this redirect URL on the OAuth client if you have not yet: {consent.redirect_uri}")
+        io.print_err("Open this URL in a browser to consent:")
+        io.print_err(consent.url)
+        if open_browser:
+            try:
+                opened = webbrowser.open(consent.url)
+            except Exception:
+                opened = False
+            if not opened:
+                io.print_err("Could not open a browser; open the URL above yourself.")
+        io.print_err(f"Waiting up to {timeout:.0f} s for the redirect to {consent.redirect_uri} ...")
+        code = _wait_with_paste(consent, timeout, io) if accept_paste else consent.wait(timeout)
+    finally:
+        consent.close()
+    return consent.exchange(code)
+
+
+def _wait_with_paste(consent: Consent, timeout: float, io: IO) -> str:
+    """The code from the loopback redirect, or from a redirected URL (or code) pasted on standard input."""
+    outcome: dict[str, Any] = {}
+
+    def wait() -> None:
+        try:
+            outcome["code"] = consent.wait(timeout)
+        except SetupError as exc:
+            outcome["error"] = exc
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    io.print_err("Or paste the redirected URL (or just the code) here and press Enter:")
+    stdin = io.stdin
+    while waiter.is_alive() and stdin is not None:
+        ready, _, _ = select.select([stdin], [], [], 0.2)
+        if not ready:
+            continue
+        line = stdin.readline()
+        if not line:
+            break
+        if not line.strip():
+            continue
+        try:
+            code = consent.code_from_paste(line)
+        except SetupError as exc:
+            io.print_err(f"{exc.message} Try again, or wait for the browser.")
+            continue
+        consent.close()
+        return code
+    waiter.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return str(outcome["code"])

@@ -1,4 +1,4 @@
-"""Pilot tests of the home screen's light widgets: RowTable (cursor, scrolling, selection) and KeyBar."""
+"""Pilot tests of the light widgets: RowTable (the home table) and KeyBar (the footer of every screen and modal)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from zendesk_setup.ui.widgets.key_bar import KeyBar
 from zendesk_setup.ui.widgets.row_table import RowTable
@@ -153,3 +154,59 @@ async def test_key_bar_under_another_screen_keeps_its_keys_and_asks_nothing_of_t
         app.pop_screen()
         await pilot.pause()
         assert bar.keys() == drawn
+
+
+class ModalHost(App[None]):
+    """Pushes one modal on mount and records what it dismisses with and how often the bell rang."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, modal: Screen[Any]) -> None:
+        super().__init__()
+        self.modal = modal
+        self.results: list[object] = []
+        self.bells = 0
+
+    def on_mount(self) -> None:
+        self.push_screen(self.modal, self.results.append)
+
+    def bell(self) -> None:
+        self.bells += 1
+
+
+async def test_key_bar_on_a_modal_shows_dims_explains_and_presses_its_keys() -> None:
+    from zendesk_setup.ui.screens.confirm import DeleteModal
+
+    app = ModalHost(DeleteModal("acme", can_revoke=False))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        text = bar.render_line(0).text
+        assert text.split() == ["d", "Delete", "r", "Revoke", "+", "delete", "esc", "Cancel"], text
+        shown = bar.keys()
+        assert [(key, enabled) for key, _display, _description, enabled, _tooltip in shown] == [
+            ("d", True),
+            ("r", False),
+            ("escape", True),
+        ], "no app keys on a modal's bar (as with Footer); a key check_action answers None for is dimmed"
+        await pilot.hover(KeyBar, offset=(text.index("Delete"), 0))
+        assert bar.tooltip == "Delete the profile and its secrets"
+        await pilot.click(KeyBar, offset=(text.index("Revoke"), 0))
+        await pilot.pause()
+        assert app.bells == 1 and app.results == [], "a disabled key rings the bell and does nothing"
+        await pilot.click(KeyBar, offset=(text.index("Delete"), 0))
+        await pilot.pause()
+        assert app.results == ["delete"]
+
+
+async def test_key_bar_on_the_help_modal_closes_it() -> None:
+    from zendesk_setup.ui.screens.help import HelpModal
+
+    app = ModalHost(HelpModal("Scopes", "Pick the scopes."))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = app.screen.query_one(KeyBar).render_line(0).text
+        assert text.split() == ["esc", "Close"], text
+        await pilot.click(KeyBar, offset=(0, 0))
+        await pilot.pause()
+        assert app.results == [None] and not isinstance(app.screen, HelpModal)

@@ -10,9 +10,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from zendesk_setup.core.errors import InputError
+from zendesk_setup.ui.widgets.key_bar import KeyBar
 
 INSECURE_STORAGE_QUESTION = (
     "Store this profile's secrets in a plain-text file (secrets.yaml, mode 0600) beside "
@@ -53,7 +54,7 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="modal-buttons"):
                 yield Button(f"{self.yes_label} (y)", id="confirm-yes", variant="error")
                 yield Button(f"{self.no_label} (n)", id="confirm-no", variant="primary")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @on(Button.Pressed)
     def answer_from_button(self, event: Button.Pressed) -> None:
@@ -100,7 +101,7 @@ class DeleteModal(ModalScreen[str | None]):
                     yield Button("Revoke + delete (r)", id="choice-revoke", variant="error")
                 yield Button("Delete (d)", id="choice-delete", variant="warning")
                 yield Button("Cancel (n)", id="choice-cancel", variant="primary")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Focus the safe choice."""
@@ -149,7 +150,7 @@ class PromptModal(ModalScreen[str | None]):
             yield Static(self.question, id="prompt-question")
             yield Input(self.value, id="prompt-input")
             yield Static("", id="prompt-error", classes="step-error")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @on(Input.Submitted, "#prompt-input")
     def accept_text(self, event: Input.Submitted) -> None:

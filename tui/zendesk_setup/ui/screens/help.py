@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
+
+from zendesk_setup.ui.widgets.key_bar import KeyBar
 
 
 class HelpModal(ModalScreen[None]):
@@ -29,7 +31,7 @@ class HelpModal(ModalScreen[None]):
             yield Static(f"Help: {self.help_title}", classes="modal-title")
             with VerticalScroll(id="help-scroll"):
                 yield Markdown(self.help_text, id="help-text")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def action_close(self) -> None:
         """Close the help."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -47,7 +46,6 @@ class KeyBar(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._spans: list[tuple[int, int, str, str]] = []
         self._drawn: list[tuple[str, str, str, bool, str]] | None = None
 
     def on_mount(self) -> None:
@@ -82,7 +80,10 @@ class KeyBar(Widget, can_focus=False):
         return keys
 
     def render_line(self, y: int) -> Strip:
-        """The single line: ``key description`` pairs, one space apart, as the compact Footer lays them out."""
+        """The single line: ``key description`` pairs, one space apart, as the compact Footer lays them out.
+
+        Each pair carries its key and tooltip in its style's meta, which mouse events report back.
+        """
         base = self.rich_style
         width = self.size.width
         if y != 0:
@@ -90,43 +91,29 @@ class KeyBar(Widget, can_focus=False):
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         segments: list[Segment] = []
-        spans: list[tuple[int, int, str, str]] = []
-        x = 0
         self._drawn = keys = self.keys()
         for key, display, description, enabled, tooltip in keys:
-            start = x
-            key_part, text_part = key_style, description_style
+            pointer = Style.from_meta({"key": key if enabled else "", "tooltip": tooltip})
+            key_part, text_part = key_style + pointer, description_style + pointer
             if not enabled:
                 key_part, text_part = key_part + _DIM, text_part + _DIM
             segments.append(Segment(display, key_part))
-            x += cell_len(display)
             if description:
                 segments.append(Segment(f" {description}", text_part))
-                x += 1 + cell_len(description)
-            spans.append((start, x, key if enabled else "", tooltip))
             segments.append(Segment(" ", base))
-            x += 1
-        self._spans = spans
-        return Strip(segments, x).adjust_cell_length(width, base)
-
-    def _key_at(self, x: int) -> tuple[str, str] | None:
-        for start, end, key, tooltip in self._spans:
-            if start <= x < end:
-                return key, tooltip
-        return None
+        return Strip(segments).adjust_cell_length(width, base)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         """Explain the key under the pointer in a tooltip."""
-        hit = self._key_at(event.x)
-        self.tooltip = hit[1] if hit else None
+        self.tooltip = event.style.meta.get("tooltip")
 
     def on_click(self, event: events.Click) -> None:
         """Press the clicked key (a disabled key rings the bell)."""
-        hit = self._key_at(event.x)
-        if hit is None:
+        meta = event.style.meta
+        if "key" not in meta:
             return
-        if hit[0]:
-            self.app.simulate_key(hit[0])
+        if meta["key"]:
+            self.app.simulate_key(meta["key"])
         else:
             self.app.bell()
 

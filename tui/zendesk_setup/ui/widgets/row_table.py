@@ -110,10 +110,6 @@ class RowTable(ScrollView, can_focus=True):
             self._rows.append(tuple(cells))
         self._resized()
 
-    def add_row(self, *cells: str, key: str) -> None:
-        """Append one row named ``key``."""
-        self.add_rows([(key, cells)])
-
     def clear(self) -> None:
         """Remove every row (the columns stay); the cursor goes back to the top."""
         self._rows.clear()
@@ -133,11 +129,6 @@ class RowTable(ScrollView, can_focus=True):
         return len(self._rows)
 
     @property
-    def cursor_row(self) -> int:
-        """Index of the highlighted row (0 when the table is empty)."""
-        return self._cursor
-
-    @property
     def cursor_key(self) -> str | None:
         """Key of the highlighted row, or None when the table is empty."""
         return self._keys[self._cursor] if self._rows else None
@@ -148,10 +139,6 @@ class RowTable(ScrollView, can_focus=True):
             return self._keys.index(key)
         except ValueError:
             raise KeyError(key) from None
-
-    def get_row(self, key: str) -> tuple[str, ...]:
-        """The cells of the row named ``key``."""
-        return self._rows[self.get_row_index(key)]
 
     # Cursor --------------------------------------------------------------------------------
 

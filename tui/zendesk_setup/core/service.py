@@ -214,6 +214,20 @@ class CredentialsService:
         check = self.check(draft, notify=notify) if verify else None
         return self.save(draft, check)
 
+    def revoke_issued(self, issued: list[tuple[str, TokenSet]]) -> int:
+        """Revoke tokens a consent issued that were never saved; returns how many Zendesk revoked (best effort)."""
+        from zendesk_setup.core import oauth
+
+        revoked = 0
+        for base_url, tokens in issued:
+            try:
+                with self.http_factory(base_url) as http:
+                    oauth.revoke_token(http, base_url, tokens.access_token.reveal())
+            except SetupError:
+                continue
+            revoked += 1
+        return revoked
+
     def record_check(self, name: str, record: CheckRecord) -> None:
         """Store the result of a check on a saved profile (a missing profile is ignored)."""
         self.store.record_check(name, record)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import traceback
 from collections.abc import Callable
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from zendesk_setup.core.draft import ProfileDraft
+    from zendesk_setup.core.oauth import TokenSet
     from zendesk_setup.core.wizard import StepResult, WizardFlow
 
 EXIT_OK = 0
@@ -77,6 +79,7 @@ class ZendeskSetupApp(App[int]):
         self.redirect_port = redirect_port
         self.unsaved = False
         self.wizard_flow: WizardFlow | None = None
+        self.issued_tokens: list[tuple[str, TokenSet]] = []
         self.result_note: str | None = None
 
     def today(self) -> date:
@@ -140,24 +143,57 @@ class ZendeskSetupApp(App[int]):
 
         Callbacks rather than one long worker, so ``app.workers.wait_for_complete()`` only waits for real I/O.
         """
-        from zendesk_setup.core.wizard import Finished
+        from zendesk_setup.core.wizard import ConsentAnswer, Finished
 
         self.wizard_flow = flow
         screen = screen_for_step(flow.step)(flow.draft, flow.position(), focus_field=flow.field)
 
         def step_done(result: StepResult | None) -> None:
+            answer = getattr(result, "answer", None)
+            if isinstance(answer, ConsentAnswer) and answer.tokens is not None:
+                self.issued_tokens.append((flow.draft.api_base_url(), answer.tokens))
             outcome = flow.after(result if result is not None else Finished(None))
             if isinstance(outcome, Finished):
-                self.end_wizard(outcome.saved)
+                saved_tokens = flow.draft.tokens if outcome.saved and flow.draft.has_new_tokens() else None
+                self.end_wizard(outcome.saved, kept=saved_tokens)
             else:
                 self.show_step(outcome)
 
         self.push_screen(screen, step_done)
 
-    def end_wizard(self, saved: str | None) -> None:
-        """Say what happened, then go home (or leave when started as ``new``/``edit``)."""
+    def end_wizard(self, saved: str | None, *, kept: TokenSet | None = None) -> None:
+        """Revoke tokens this run obtained but did not save, say what happened, then go home (or leave)."""
         self.unsaved = False
         self.wizard_flow = None
+        self.wind_up(lambda: self.say_how_it_ended(saved), kept=kept)
+
+    def wind_up(self, then: Callable[[], None], *, kept: TokenSet | None = None) -> None:
+        """Revoke on Zendesk every token a consent of this run issued and nothing saved, then call ``then``.
+
+        A consent that is abandoned (escape, cancel, quit, or a second consent after changed answers) must not
+        leave a live token that nothing knows about.
+        """
+        orphans = [(base_url, tokens) for base_url, tokens in self.issued_tokens if tokens is not kept]
+        self.issued_tokens = []
+        if not orphans:
+            then()
+            return
+
+        async def revoke_then() -> None:
+            revoked = await asyncio.to_thread(self.service.revoke_issued, orphans)
+            if revoked < len(orphans):
+                self.notify(
+                    "A token from this sign-in could not be revoked on Zendesk; revoke it in Admin Center "
+                    "(Apps and integrations > APIs > OAuth clients).",
+                    severity="warning",
+                    markup=False,
+                )
+            then()
+
+        self.run_worker(revoke_then(), group="wind-up", exit_on_error=False)
+
+    def say_how_it_ended(self, saved: str | None) -> None:
+        """Say what happened, then go home (or leave when started as ``new``/``edit``)."""
         if saved is None:
             note = "Cancelled: nothing was written."
             self.result_note = note
@@ -189,7 +225,7 @@ class ZendeskSetupApp(App[int]):
         def leave(confirmed: bool | None) -> None:
             if confirmed:
                 self.result_note = "Quit: nothing was written."
-                self.exit(EXIT_CANCELLED if self.mode != "home" else EXIT_OK)
+                self.wind_up(lambda: self.exit(EXIT_CANCELLED if self.mode != "home" else EXIT_OK))
 
         self.push_screen(
             ConfirmModal("Quit without saving? Nothing of this profile has been written yet.", yes="Quit", no="Stay"),

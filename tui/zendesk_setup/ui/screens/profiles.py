@@ -291,7 +291,10 @@ Keys: up/down choose, ctrl+q quit.
                 return
 
             def remove() -> str:
-                note = revoke(profile, service) if choice == "revoke" else ""
+                note = ""
+                if choice == "revoke":
+                    revoke(profile, service)
+                    note = " The OAuth token was revoked on Zendesk."
                 service.remove(profile.name)
                 return f"Deleted '{profile.name}' and its secrets.{note}"
 
@@ -306,13 +309,17 @@ Keys: up/down choose, ctrl+q quit.
         self.app.push_screen(HelpModal("Profiles", self.HELP))
 
 
-def revoke(profile: Profile, service: CredentialsService) -> str:
-    """Revoke the profile's OAuth token on Zendesk; returns a note for the message (failure is reported)."""
+def revoke(profile: Profile, service: CredentialsService) -> None:
+    """Revoke the profile's OAuth token on Zendesk; a failure keeps everything, so the revoke can be retried."""
     try:
         service.session(profile).revoke()
     except SetupError as error:
-        return f" Revoking the token failed ({error.message}); revoke it in Admin Center."
-    return " The OAuth token was revoked on Zendesk."
+        raise SetupError(
+            f"Revoking the OAuth token of '{profile.name}' failed ({error.message}); nothing was deleted, so the "
+            "token can still be revoked.",
+            hint="Press d to try again, or choose Delete to remove the profile without revoking "
+            "(then revoke the token in Admin Center).",
+        ) from None
 
 
 __all__ = ["ProfilesScreen", "ago", "check_text"]

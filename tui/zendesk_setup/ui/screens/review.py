@@ -266,8 +266,10 @@ Escape goes back a step; after saving, enter finishes.
         )
 
     def on_save_failed(self, error: SetupError) -> None:
-        """A failed save is shown like a failed check, with the keys that help."""
+        """A failed save is shown like a failed check, with the keys that help; the check's result is kept."""
+        check = self.check
         self.on_check_failed(error)
+        self.check = check
 
     def on_save_done(self, saved: SaveResult) -> None:
         """Where the profile and the secrets went."""

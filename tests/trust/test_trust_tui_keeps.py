@@ -1,0 +1,120 @@
+"""Issue 10.9: the TUI keeps what it cannot safely lose (the real app against the fake Zendesk on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import keyring
+import pytest
+import yaml
+from tests.conftest import REPO
+from tests.fake_zendesk import FakeZendesk
+from tests.pilot_helpers import settle
+from tests.ui.conftest import free_port, save_oauth_profile
+
+from zendesk_setup.ui.app import make_app
+from zendesk_setup.ui.screens.auth_type import AuthTypeScreen
+from zendesk_setup.ui.screens.review import ReviewScreen
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$BROWSER set to the scripted browser (it presses Allow)."""
+    log = tmp_path / "browser.log"
+    monkeypatch.setenv("BROWSER", f"{sys.executable} {REPO / 'tests' / 'scripted_browser.py'} %s")
+    monkeypatch.setenv("SCRIPTED_BROWSER_LOG", str(log))
+    monkeypatch.setenv("SCRIPTED_BROWSER_FOREGROUND", "1")
+    return log
+
+
+async def test_a_failed_revoke_deletes_nothing(fake: FakeZendesk, config_dir: Path) -> None:
+    fields = save_oauth_profile(config_dir, fake)
+    fake.inject("/api/v2/oauth/tokens/", 500, body={"error": "boom"}, times=None, method="DELETE")
+    app = make_app(config_dir, today=None)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("d", "r")
+        await settle(pilot)
+        toasts = " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
+        assert "nothing was deleted" in toasts
+    assert "acme" in yaml.safe_load((config_dir / "profiles.yaml").read_text())["profiles"]
+    assert json.loads(keyring.get_password("zendesk-setup", "acme") or "{}") == fields
+    assert fields["access_token"] in fake.live_access_tokens()
+
+
+@pytest.mark.parametrize("leave", ["escape", "quit"])
+async def test_an_abandoned_consent_revokes_the_token_it_created(
+    fake: FakeZendesk, config_dir: Path, browser: Path, leave: str
+) -> None:
+    fake.add_client("acme_cli")
+    app = make_app(config_dir, "new", base_url=fake.url, redirect_port=free_port())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"acme", "enter", *"acme_cli", "enter", "f3", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert len(fake.live_access_tokens()) == 1, "the consent issued one token"
+        if leave == "escape":
+            for _ in range(6):
+                if isinstance(app.screen, AuthTypeScreen):
+                    break
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("escape")
+        else:
+            await pilot.press("ctrl+q", "y")
+        await settle(pilot)
+    assert fake.live_access_tokens() == [], "the abandoned consent left a live token"
+    assert not (config_dir / "profiles.yaml").exists()
+    assert app.return_value == 1
+
+
+async def test_a_second_consent_after_changed_scopes_revokes_the_first_token_and_keeps_the_saved_one(
+    fake: FakeZendesk, config_dir: Path, browser: Path
+) -> None:
+    fake.add_client("acme_cli")
+    app = make_app(config_dir, "new", base_url=fake.url, redirect_port=free_port())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"acme", "enter", *"acme_cli", "enter", "f3", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")  # back to the scopes (the finished consent is not shown again)
+        await pilot.press("f4", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert len(fake.live_access_tokens()) == 2
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    saved = json.loads(keyring.get_password("zendesk-setup", "acme") or "{}")
+    assert fake.live_access_tokens() == [saved["access_token"]]
+    assert app.return_value == 0
+
+
+@pytest.mark.usefixtures("no_keyring")
+async def test_a_check_that_succeeded_stays_recorded_after_choosing_the_secrets_file(
+    fake: FakeZendesk, config_dir: Path
+) -> None:
+    from tests.conftest import API_TOKEN, EMAIL
+    from tests.pilot_helpers import paste
+
+    app = make_app(config_dir, "new", base_url=fake.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await paste(pilot, "acme")
+        await pilot.press("enter")
+        await paste(pilot, EMAIL)
+        await pilot.press("down")
+        await paste(pilot, API_TOKEN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("i", "y")
+        await settle(pilot)
+        assert "Saved without a check" not in str(app.screen.query_one("#review-status").render())
+    checked = yaml.safe_load((config_dir / "profiles.yaml").read_text())["profiles"]["acme"]["checked"]
+    assert checked["ok"] is True and checked["user"] == "Ada Admin"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from pathlib import Path
@@ -118,3 +119,37 @@ async def test_a_check_that_succeeded_stays_recorded_after_choosing_the_secrets_
         assert "Saved without a check" not in str(app.screen.query_one("#review-status").render())
     checked = yaml.safe_load((config_dir / "profiles.yaml").read_text())["profiles"]["acme"]["checked"]
     assert checked["ok"] is True and checked["user"] == "Ada Admin"
+
+
+async def test_the_edit_review_fits_80x24_its_change_scrolls_and_the_result_is_visible(
+    fake: FakeZendesk, config_dir: Path
+) -> None:
+    from tests.conftest import API_TOKEN, EMAIL
+    from tests.pilot_helpers import paste
+    from tests.stores import save_profile
+    from textual.containers import VerticalScroll
+
+    from zendesk_setup.core.profiles import Profile, ProfileStore
+
+    profile = Profile(name="acme", subdomain="acme", auth="api_token", email=EMAIL, base_url=fake.url)
+    save_profile(ProfileStore(config_dir), profile, {"api_token": API_TOKEN})
+    app = make_app(config_dir, "edit", "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "ctrl+u")
+        await paste(pilot, "acme-eu")
+        await pilot.press("down", "ctrl+u")
+        await paste(pilot, "acme-production-eu")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        pane = app.screen.query_one("#review-diff-pane", VerticalScroll)
+        assert pane.region.bottom <= 23, "the change pane runs under the footer"
+        await pilot.pause()
+        assert pane.max_scroll_y > 0, "the whole renamed profile is more than the pane shows"
+        pane.focus()
+        await pilot.press("down", "down")
+        assert pane.scroll_y > 0, "the change does not scroll by keyboard"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "Saved" in text and "acme-production-eu" in text and "press enter to finish" in text

@@ -258,5 +258,5 @@ def profile_yaml_diff(old: Profile | None, new: Profile) -> str:
     before, after = text(old), text(new)
     if before == after:
         return ""
-    lines = difflib.unified_diff(before, after, "saved", "new", lineterm="", n=10)
+    lines = difflib.unified_diff(before, after, "saved", "new", lineterm="", n=2)
     return "\n".join(list(lines)[2:])

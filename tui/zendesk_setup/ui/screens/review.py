@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import LoadingIndicator, Static
@@ -65,7 +66,8 @@ Escape goes back a step; after saving, enter finishes.
         yield Static("", id="review-progress")
         yield Static("", id="review-status")
         yield Static("", id="review-scopes")
-        yield Static("", id="review-diff")
+        with VerticalScroll(id="review-diff-pane"):
+            yield Static("", id="review-diff")
         yield Static("", id="review-saved")
 
     def summary(self) -> Content:
@@ -272,10 +274,11 @@ Escape goes back a step; after saving, enter finishes.
         self.check = check
 
     def on_save_done(self, saved: SaveResult) -> None:
-        """Where the profile and the secrets went."""
+        """Where the profile and the secrets went (the change preview makes room for it)."""
         self.saved = saved
         self.setup_app.unsaved = False
         self.phase = SAVED
+        self.query_one("#review-diff-pane").display = False
         if saved.check is None:
             status = self.query_one("#review-status", Static)
             name = saved.profile.name
@@ -291,3 +294,4 @@ Escape goes back a step; after saving, enter finishes.
                 where=saved.secrets_where,
             )
         )
+        self.call_after_refresh(self.query_one("#review-saved").scroll_visible, animate=False)

@@ -5,7 +5,10 @@ to that generic machinery. This loader walks libyaml's event stream once and bui
 lists and scalars that ``yaml.safe_load`` gives (scalars are resolved by PyYAML's own resolver
 table and constructors). Anything outside the plain subset (anchors, aliases, explicit tags, merge
 keys, complex or repeated keys) raises ``Unsupported``, and any parse error propagates: the caller then falls
-back to the full loader, which also produces the error messages.
+back to the full loader, ``load_bounded``, which also produces the error messages.
+
+``load_bounded`` composes the node graph first and refuses aliases that would expand it past a budget (a
+"billion laughs" of a few hundred bytes), or that refer to themselves, before any Python object is built.
 """
 
 from __future__ import annotations
@@ -15,6 +18,12 @@ from typing import Any
 
 import yaml
 from yaml import events
+
+ALIAS_BUDGET = 10_000
+
+
+class AliasError(yaml.composer.ComposerError):
+    """Aliases that loop or expand far beyond the text; the problem names no value from the file."""
 
 
 class Unsupported(Exception):
@@ -112,6 +121,63 @@ def load(text: str, new_mapping: MappingFactory) -> Any:
                 return document[0] if document else None
     finally:
         loader.dispose()
+
+
+def load_bounded(text: str, loader_class: type) -> Any:
+    """``yaml.load(text, loader_class)``, except that an alias bomb or a self-referencing alias raises YAMLError."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_alias_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def check_alias_expansion(root: yaml.Node, budget: int = ALIAS_BUDGET) -> None:
+    """Raise YAMLError when aliases make ``root`` expand to ``budget`` more values than the text holds, or loop."""
+    sizes: dict[int, int] = {}  # id(node) -> the number of values it expands to
+    ancestors: set[int] = set()
+    first_repeat: yaml.Node | None = None
+    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while pending:
+        node, children_done = pending.pop()
+        key = id(node)
+        children = _children(node)
+        if children_done:
+            ancestors.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if key in ancestors:
+            raise AliasError(
+                None, None, "an alias refers to the value that contains it (anchors and aliases loop)", node.start_mark
+            )
+        if key in sizes:
+            if first_repeat is None:
+                first_repeat = node
+            continue
+        ancestors.add(key)
+        pending.append((node, True))
+        pending.extend((child, False) for child in reversed(children))
+    if sizes[id(root)] - len(sizes) > budget:
+        mark = (first_repeat or root).start_mark
+        raise AliasError(
+            None,
+            None,
+            f"its anchors and aliases (&name, *name) expand to more than {budget:,} values, "
+            "far more than the file holds (a YAML alias bomb?)",
+            mark,
+        )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 class _NoKey:

@@ -1,9 +1,11 @@
-"""Where zendesk-setup keeps its files; nothing is created on lookup."""
+"""Where zendesk-setup keeps its files, and whether they can be trusted; nothing is created on lookup."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from zendesk_setup.core.errors import ConfigFileError
 
 APP_NAME = "zendesk-setup"
 CONFIG_DIR_ENV = "ZENDESK_SETUP_CONFIG_DIR"
@@ -22,3 +24,51 @@ def config_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     from platformdirs import user_config_dir
 
     return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def require_trusted(path: Path, status: os.stat_result | None = None) -> None:
+    """Raise ConfigFileError when ``path`` (a config folder or file) belongs to another user or others can write it.
+
+    A symlink is judged by its target; a path that does not exist passes (there is nothing to trust yet).
+    ``status`` is the ``os.fstat`` of an already opened file, so the file checked is the file read.
+    """
+    if not hasattr(os, "geteuid"):
+        return
+    if status is None:
+        try:
+            status = os.stat(path)
+        except OSError:
+            return
+    import shlex
+    import stat
+
+    is_dir = stat.S_ISDIR(status.st_mode)
+    kind = "config folder" if is_dir else "file"
+    shown = shlex.quote(str(path))
+    me = os.geteuid()
+    if status.st_uid != me:
+        raise ConfigFileError(
+            f"The {kind} {path} belongs to another user (uid {status.st_uid}), so zendesk-setup will not trust it: "
+            "whoever owns it could send your credentials to their own server.",
+            "Config not owned by you",
+            hint=f"If it is yours, run `chown -R {_user_name(me)} {shown}`; otherwise use a folder of your own "
+            f"(--config-dir or ${CONFIG_DIR_ENV}).",
+        )
+    if status.st_mode & 0o022:
+        who = "other users" if status.st_mode & 0o002 else "the group"
+        raise ConfigFileError(
+            f"The {kind} {path} can be written by {who} (mode {stat.S_IMODE(status.st_mode):o}), so zendesk-setup "
+            "will not trust it: they could send your credentials to their own server.",
+            "Config writable by others",
+            hint=f"Run `chmod {700 if is_dir else 600} {shown}`, check that its contents are as you left them, "
+            "and try again.",
+        )
+
+
+def _user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)

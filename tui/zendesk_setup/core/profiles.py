@@ -13,7 +13,7 @@ from typing import Any
 
 from zendesk_setup.core.errors import ConfigFileError, InputError, ProfileNotFoundError, one_line
 from zendesk_setup.core.locking import file_lock
-from zendesk_setup.core.paths import PROFILE_ENV, PROFILES_FILE
+from zendesk_setup.core.paths import PROFILE_ENV, PROFILES_FILE, require_trusted
 from zendesk_setup.core.subdomain import LABEL, default_base_url, validate_base_url
 from zendesk_setup.core.vocab import AuthType, ClientKind, Storage
 
@@ -226,14 +226,12 @@ def _new_line_dict(line: int) -> _LineDict:
 
 
 def _load_yaml(text: str) -> Any:
-    import yaml
-
     from zendesk_setup.core import fastyaml
 
     try:
         return fastyaml.load(text, _new_line_dict)
     except Exception:  # anything beyond the plain subset: the full loader decides and words the error
-        return yaml.load(text, Loader=_yaml_loader())
+        return fastyaml.load_bounded(text, _yaml_loader())
 
 
 def parse_profiles(text: str, path: Path) -> ProfilesDocument:
@@ -375,9 +373,15 @@ class ProfileStore:
         self.path = self.config_dir / PROFILES_FILE
 
     def load(self) -> ProfilesDocument:
-        """The current document; an empty one when the file does not exist yet."""
+        """The current document; an empty one when the file does not exist yet.
+
+        A folder or file that another user owns or can write raises ConfigFileError: it could steer credentials.
+        """
+        require_trusted(self.config_dir)
         try:
-            text = self.path.read_text(encoding="utf-8")
+            with open(self.path, encoding="utf-8") as handle:
+                require_trusted(self.path, os.fstat(handle.fileno()))
+                text = handle.read()
         except FileNotFoundError:
             return ProfilesDocument()
         except UnicodeDecodeError:

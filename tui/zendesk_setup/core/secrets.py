@@ -11,7 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from zendesk_setup.core.errors import ConfigFileError, KeyringError
 from zendesk_setup.core.locking import file_lock
-from zendesk_setup.core.paths import SECRETS_FILE
+from zendesk_setup.core.paths import SECRETS_FILE, require_trusted
 
 SERVICE = "zendesk-setup"
 KEYRING_TIMEOUT = 3.0
@@ -250,18 +250,29 @@ class FileSecretStore:
     def _load(self) -> dict[str, Any]:
         import yaml
 
+        from zendesk_setup.core import fastyaml
+
+        require_trusted(self.config_dir)
         try:
-            text = self.path.read_text(encoding="utf-8")
+            with open(self.path, encoding="utf-8") as handle:
+                require_trusted(self.path, os.fstat(handle.fileno()))
+                text = handle.read()
         except FileNotFoundError:
             return {}
+        except UnicodeDecodeError:
+            raise ConfigFileError(f"{self.path} is not UTF-8 text.", hint="Fix or move the file.") from None
         except OSError as exc:
             raise ConfigFileError(f"Cannot read {self.path}: {exc.strerror or exc}.") from None
         try:
-            data = yaml.safe_load(text) or {}
+            data = fastyaml.load_bounded(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise ConfigFileError(f"{self.path} cannot be read{where}.", hint="Fix or move the file.") from None
+            # Only our own wording is quoted: a parser's problem text may carry a character of a secret.
+            problem = f": {exc.problem}" if isinstance(exc, fastyaml.AliasError) else ""
+            raise ConfigFileError(
+                f"{self.path} cannot be read{where}{problem}.", hint="Fix or move the file."
+            ) from None
         secrets = data.get("secrets", {}) if isinstance(data, dict) else None
         if not isinstance(secrets, dict):
             raise ConfigFileError(f"{self.path} is not a valid secrets file.", hint="Fix or move the file.")

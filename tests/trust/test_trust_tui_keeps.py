@@ -153,3 +153,28 @@ async def test_the_edit_review_fits_80x24_its_change_scrolls_and_the_result_is_v
         await settle(pilot)
         text = html.unescape(app.export_screenshot()).replace("\xa0", " ")
         assert "Saved" in text and "acme-production-eu" in text and "press enter to finish" in text
+
+
+async def test_a_wrong_client_secret_says_so_and_f_leads_back_to_the_secret_field(
+    fake: FakeZendesk, config_dir: Path, browser: Path
+) -> None:
+    from tests.pilot_helpers import paste
+
+    from zendesk_setup.ui.screens.consent import ConsentScreen
+    from zendesk_setup.ui.screens.credentials import CredentialsScreen
+
+    fake.add_client("acme_conf", kind="confidential", secret="the-right-secret-0123456789")
+    app = make_app(config_dir, "new", base_url=fake.url, redirect_port=free_port())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"acme", "enter", *"acme_conf", "down", "right", "space", "tab")
+        await paste(pilot, "a-wrong-secret-0123456789")
+        await pilot.press("ctrl+n", "f3", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsentScreen)
+        status = str(app.screen.query_one("#consent-status").render())
+        assert "client secret" in status and "redirect" not in status.lower()
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, CredentialsScreen)
+        assert app.focused is app.screen.query_one("#client-secret-input")
+    assert fake.live_access_tokens() == []

@@ -301,7 +301,19 @@ def exchange_code(
         "scope": " ".join(scopes),
         "client_secret": client_secret or None,
     }
-    return _post_token(http, base_url, payload, now, scopes)
+    try:
+        return _post_token(http, base_url, payload, now, scopes)
+    except OAuthError as error:
+        if client_secret and error.kind == "invalid_client":
+            raise OAuthError(
+                "Zendesk refused the client secret: it is wrong, or it was replaced by a newer one.",
+                "Wrong client secret",
+                hint="Enter the secret shown when the client was created (or generate a new one in Admin Center).",
+                field="client_secret",
+                status=error.status,
+                kind=error.kind,
+            ) from None
+        raise
 
 
 def refresh_tokens(

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Static
 from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import KeyringError, OAuthError, SetupError
 from zendesk_setup.core.vocab import Step, Storage
-from zendesk_setup.core.wizard import ConsentAnswer, Next, StepPosition
+from zendesk_setup.core.wizard import ConsentAnswer, GoTo, Next, StepPosition, step_for_field
 from zendesk_setup.ui.screens.base import WizardScreen
 from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
@@ -41,6 +41,7 @@ class ConsentScreen(WizardScreen):
         Binding("o", "open_again", "Open browser", id="open-browser", tooltip="Open the consent page again"),
         Binding("c", "copy_url", "Copy URL", id="copy-url", tooltip="Copy the consent URL to the clipboard"),
         Binding("i", "insecure_storage", "Store in file", id="insecure", tooltip="Keep secrets in a 0600 file"),
+        Binding("f", "fix", "Fix field", id="fix", tooltip="Go back to the field at fault"),
         Binding("f2", "open_again", "Open browser", show=False, id="open-browser-f2", tooltip="Same as o"),
         Binding("f3", "copy_url", "Copy URL", show=False, id="copy-url-f3", tooltip="Same as c"),
     ]
@@ -135,6 +136,8 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         self.failure = error
         self.set_status(f"{error.message} {error.hint or ''}".strip(), error=True)
         keys = "Press escape to go back, or o to try again."
+        if self.fix_step() is not None:
+            keys = "Press f to fix it, o to try again, or escape to go back."
         if self.keyring_failed():
             keys = "Press i to keep the secrets in a plain-text 0600 file (insecure), o to retry, escape to go back."
         self.query_one("#consent-countdown", Static).update(keys)
@@ -247,10 +250,23 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         if self.consent is not None:
             self.consent.close()
 
+    def fix_step(self) -> Step | None:
+        """The step where the field the last failure names is edited (a wrong client secret, say)."""
+        return step_for_field(self.failure.field) if self.failure is not None else None
+
+    def action_fix(self) -> None:
+        """Go back to the field at fault."""
+        step = self.fix_step()
+        if step is not None and self.failure is not None:
+            self.close_consent()
+            self.dismiss(GoTo(step, self.failure.field, self.answer()))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No next key here: the consent itself moves on."""
         if action == "insecure_storage":
             return self.keyring_failed()
+        if action == "fix":
+            return self.fix_step() is not None
         return action != "next_step"
 
     def on_unmount(self) -> None:

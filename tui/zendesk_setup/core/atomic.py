@@ -1,4 +1,4 @@
-"""Atomic, private file writes: temp file in the same folder, fsync, rename."""
+"""Atomic, private file writes: temp file in the same folder, fsync, rename; folders created 0700."""
 
 from __future__ import annotations
 
@@ -9,34 +9,55 @@ import tempfile
 from pathlib import Path
 
 from zendesk_setup.core.errors import ConfigFileError
+from zendesk_setup.core.paths import require_trusted
 
 
 def ensure_private_dir(folder: Path) -> None:
-    """Create ``folder`` (and parents) with mode 0700 when it does not exist yet."""
+    """Create ``folder`` and every missing parent with mode 0700, whatever the umask; refuse one others control."""
+    missing: list[Path] = []
+    level = Path(folder)
+    while not os.path.lexists(level) and level.parent != level:
+        missing.append(level)
+        level = level.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for created in reversed(missing):
+            try:
+                os.mkdir(created, 0o700)
+            except FileExistsError:
+                continue  # another process made it; the trust check below judges the result
+            # The umask may have taken bits off (even the owner's); a private folder is exactly 0700.
+            os.chmod(created, 0o700)
     except OSError as exc:
         raise ConfigFileError(
             f"Cannot create the config folder {folder}: {exc.strerror or exc}.",
             hint="Choose another folder with --config-dir or fix its permissions.",
         ) from None
+    require_trusted(folder)
 
 
 def write_private_file(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically; the file ends up mode 0600."""
+    """Replace ``path`` with ``text`` atomically; the file ends up mode 0600.
+
+    A symlink is written through: its target is replaced, from a temp file in the target's own folder, and the
+    link is kept (a dotfiles manager's link keeps working). That folder must be trusted like the config folder.
+    """
     ensure_private_dir(path.parent)
+    target = path
+    if os.path.islink(path):
+        target = Path(os.path.realpath(path))
+        require_trusted(target.parent)
     tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             if hasattr(os, "fchmod"):
                 os.fchmod(handle.fileno(), 0o600)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        os.replace(tmp_name, target)
         tmp_name = None
-        _fsync_dir(path.parent)
+        _fsync_dir(target.parent)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             reason = "the disk is full"

@@ -82,7 +82,11 @@ class CallbackHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """Accept the one redirect whose state matches; refuse anything else without ending the wait."""
-        parts = urlsplit(self.path)
+        try:
+            parts = urlsplit(self.path)
+        except ValueError:  # e.g. "http://[::1/callback": an unclosed IPv6 bracket
+            self._reply(400, "Bad request", "This is zendesk-setup's sign-in helper; that address is not valid.")
+            return
         if parts.path != CALLBACK_PATH:
             self._reply(404, "Not found", "This is zendesk-setup's sign-in helper; nothing else lives here.")
             return
@@ -134,6 +138,9 @@ class CallbackHTTPServer(ThreadingHTTPServer):
         self.error: SetupError | None = None
         self._settle_lock = threading.Lock()
         super().__init__((CALLBACK_HOST, port), CallbackHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Drop a request that broke its handler quietly: a traceback must never reach the user's terminal."""
 
     def settle(self, *, code: str | None = None, error: SetupError | None = None) -> bool:
         """Record the one outcome; False when an outcome was already recorded."""

@@ -7,7 +7,9 @@ import threading
 import webbrowser
 from typing import TYPE_CHECKING, Any
 
-from zendesk_setup.core.errors import SetupError
+from zendesk_setup.cli.streams import confirm
+from zendesk_setup.core.errors import InputError, OAuthError, SetupError
+from zendesk_setup.core.redirect import BARE_CODE
 
 if TYPE_CHECKING:
     from zendesk_setup.cli.streams import IO
@@ -25,9 +27,10 @@ def run_consent(
     open_browser: bool,
     accept_paste: bool,
     timeout: float,
+    port: int | None = None,
 ) -> TokenSet:
-    """Run one consent for ``draft`` and return its tokens (nothing is stored here)."""
-    consent = service.begin_consent(draft)
+    """Run one consent for ``draft`` (on ``port`` instead of the draft's when given); nothing is stored here."""
+    consent = service.begin_consent(draft, port=port)
     try:
         io.print_err(f"Register this redirect URL on the OAuth client if you have not yet: {consent.redirect_uri}")
         io.print_err("Open this URL in a browser to consent:")
@@ -70,7 +73,7 @@ def _wait_with_paste(consent: Consent, timeout: float, io: IO) -> str:
         if not line.strip():
             continue
         try:
-            code = consent.code_from_paste(line)
+            code = _pasted_code(consent, line, io)
         except SetupError as exc:
             io.print_err(f"{exc.message} Try again, or wait for the browser.")
             continue
@@ -80,3 +83,18 @@ def _wait_with_paste(consent: Consent, timeout: float, io: IO) -> str:
     if "error" in outcome:
         raise outcome["error"]
     return str(outcome["code"])
+
+
+def _pasted_code(consent: Consent, line: str, io: IO) -> str:
+    """The code from a pasted line; a bare code for a confidential client only once confirmed on the terminal."""
+    try:
+        return consent.code_from_paste(line)
+    except OAuthError as exc:
+        if exc.kind != BARE_CODE:
+            raise
+        io.print_err(exc.message)
+        if not confirm(io, "Did you copy this code from the consent page you opened just now?"):
+            raise InputError(
+                "The code was not used; paste the whole redirected URL (it contains state=).", field="code"
+            ) from None
+    return consent.code_from_paste(line, allow_bare_code=True)

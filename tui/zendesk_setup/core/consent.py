@@ -9,6 +9,7 @@ from zendesk_setup.core import oauth
 from zendesk_setup.core.loopback import CallbackServer
 from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT, parse_pasted_redirect
 from zendesk_setup.core.secrets import Secret
+from zendesk_setup.core.vocab import ClientKind
 
 if TYPE_CHECKING:
     import httpx
@@ -43,9 +44,17 @@ class Consent:
             code_challenge=self.pkce.challenge,
         )
 
-    def code_from_paste(self, text: str) -> str:
-        """The code from a pasted redirected URL or bare code (checks the state)."""
-        return parse_pasted_redirect(text, self.state)
+    def code_from_paste(self, text: str, *, allow_bare_code: bool = False) -> str:
+        """The code from a pasted redirected URL (its host and state checked), or a bare code when that is safe.
+
+        A bare code carries no state, so it is taken for a public client (PKCE binds the code to this attempt)
+        or when ``allow_bare_code`` says the user confirmed it; otherwise an OAuthError of kind
+        ``bare_code`` asks the caller to confirm first.
+        """
+        public = self.profile.client_kind == ClientKind.PUBLIC
+        return parse_pasted_redirect(
+            text, self.state, redirect_uri=self.redirect_uri, allow_bare_code=public or allow_bare_code
+        )
 
     def wait(self, timeout: float) -> str:
         """Block until the browser's redirect brings the code; OAuthError on denial, timeout or cancel."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import secrets
-from urllib.parse import parse_qs
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from zendesk_setup.core.errors import InputError, OAuthError, one_line
 
 DEFAULT_REDIRECT_PORT = 47123
 CALLBACK_PATH = "/callback"
 CALLBACK_HOST = "127.0.0.1"
+LOOPBACK_NETLOC = re.compile(r"127\.0\.0\.1(?::[0-9]{1,5})?")
+BARE_CODE = "bare_code"
 
 REDIRECT_ERRORS: dict[str, str] = {
     "access_denied": "The consent was denied in the browser, so no token was issued.",
@@ -37,8 +40,20 @@ def redirect_error(error: str, description: str | None) -> OAuthError:
     return OAuthError(message, "Consent failed", hint=hint, kind=error[:60])
 
 
-def parse_pasted_redirect(text: str, state: str) -> str:
-    """The code from a pasted redirected URL, a ``code=…&state=…`` query or a bare code; checks state when present."""
+def parse_pasted_redirect(
+    text: str, state: str, *, redirect_uri: str | None = None, allow_bare_code: bool = True
+) -> str:
+    """The code from a pasted redirected URL, a ``code=…&state=…`` query, or (when allowed) a bare code.
+
+    A URL must be the loopback redirect (``redirect_uri``, else any port of ``http://127.0.0.1/callback``) and
+    anything but a bare code must carry exactly this attempt's ``state``.
+
+    Args:
+        redirect_uri: the redirect URL of this attempt; a pasted URL naming another scheme, host, port or
+            path is refused.
+        allow_bare_code: False refuses a bare code with an OAuthError of kind ``bare_code``, so the caller
+            can ask for a confirmation (a bare code carries no state binding it to this attempt).
+    """
     pasted = text.strip().strip("'\"<>").strip()
     if not pasted:
         raise InputError(
@@ -51,17 +66,32 @@ def parse_pasted_redirect(text: str, state: str) -> str:
                 hint="Copy the full address the browser shows after you press Allow.",
                 field="code",
             )
+        if not allow_bare_code:
+            raise OAuthError(
+                "A code pasted on its own carries no proof that it comes from this sign-in.",
+                "Confirmation needed",
+                hint="Paste the whole redirected URL (it contains state=), or confirm that you copied the code "
+                "from the consent you just opened.",
+                kind=BARE_CODE,
+            )
         return pasted
-    query = pasted.split("?", 1)[1] if "?" in pasted else ("" if "://" in pasted else pasted)
-    params = parse_qs(query.split("#", 1)[0], keep_blank_values=True)
+    query = _pasted_query(pasted, redirect_uri)
+    params = parse_qs(query, keep_blank_values=True)
     if "code" not in params and "error" not in params:
         raise InputError(
             "The pasted text has no authorisation code: paste the whole URL the browser was sent to "
             "(it starts with http://127.0.0.1 and contains code=).",
             field="code",
         )
-    pasted_state = (params.get("state") or [None])[0]
-    if pasted_state is not None and not secrets.compare_digest(pasted_state.encode(), state.encode()):
+    states = params.get("state") or []
+    if not states:
+        raise OAuthError(
+            "The pasted URL carries no state, so it cannot be matched to this sign-in.",
+            "Sign-in not recognised",
+            hint="Paste the whole address the browser shows after you press Allow (it contains state=).",
+            kind="state_missing",
+        )
+    if len(states) != 1 or not secrets.compare_digest(states[0].encode(), state.encode()):
         raise OAuthError(
             "The pasted URL belongs to another sign-in attempt (its state does not match).",
             "Sign-in not recognised",
@@ -71,10 +101,49 @@ def parse_pasted_redirect(text: str, state: str) -> str:
     error = (params.get("error") or [""])[0]
     if error:
         raise redirect_error(error, (params.get("error_description") or [None])[0])
-    code = (params.get("code") or [""])[0].strip()
-    if not looks_like_code(code):
+    codes = params.get("code") or [""]
+    code = codes[0].strip()
+    if len(codes) != 1 or not looks_like_code(code):
         raise InputError("The code in the pasted URL is empty or malformed.", field="code")
     return code
+
+
+def _pasted_query(pasted: str, redirect_uri: str | None) -> str:
+    """The query of a pasted URL or query string; InputError when it names anything but the loopback redirect."""
+    if "://" not in pasted and "?" not in pasted:
+        return pasted.split("#", 1)[0]
+    where, _, query = pasted.partition("?")
+    if where or "://" in pasted:
+        try:
+            parts = urlsplit(pasted if "://" in pasted else f"http://{pasted}")
+        except ValueError:
+            parts = None
+        if parts is None or not _is_redirect_endpoint(parts, redirect_uri):
+            raise InputError(
+                "The pasted URL does not lead to this computer's sign-in helper "
+                f"({redirect_uri or f'http://{CALLBACK_HOST}:PORT{CALLBACK_PATH}'}), so it was not used.",
+                hint="Copy the address the browser shows after you press Allow; it starts with "
+                f"http://{CALLBACK_HOST}.",
+                field="code",
+            )
+        return parts.query
+    return query.split("#", 1)[0]
+
+
+def _is_redirect_endpoint(parts: SplitResult, redirect_uri: str | None) -> bool:
+    """True when ``parts`` names the loopback redirect: the same scheme, host, port and path, no user info."""
+    if redirect_uri is not None:
+        expected = urlsplit(redirect_uri)
+        return (
+            parts.scheme.lower() == expected.scheme
+            and parts.netloc.lower() == expected.netloc.lower()
+            and parts.path == expected.path
+        )
+    return (
+        parts.scheme.lower() == "http"
+        and LOOPBACK_NETLOC.fullmatch(parts.netloc) is not None
+        and parts.path == CALLBACK_PATH
+    )
 
 
 def looks_like_code(value: str) -> bool:

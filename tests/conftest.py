@@ -108,3 +108,13 @@ def cli() -> Callable[..., CliResult]:
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$BROWSER set to the scripted browser (it presses Allow); returns its log file."""
+    log = tmp_path / "browser.log"
+    monkeypatch.setenv("BROWSER", f"{sys.executable} {REPO / 'tests' / 'scripted_browser.py'} %s")
+    monkeypatch.setenv("SCRIPTED_BROWSER_LOG", str(log))
+    monkeypatch.setenv("SCRIPTED_BROWSER_FOREGROUND", "1")
+    return log

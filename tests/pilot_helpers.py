@@ -27,3 +27,21 @@ async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def api_token_profile_to_review(pilot: Pilot[Any], email: str, api_token: str) -> None:
+    """From the wizard's first screen: API token, subdomain acme, the email and token, on to the check."""
+    await pilot.press("down", "enter")
+    await paste(pilot, "acme")
+    await pilot.press("enter")
+    await paste(pilot, email)
+    await pilot.press("down")
+    await paste(pilot, api_token)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def oauth_profile_to_review(pilot: Pilot[Any], client_id: str = "acme_cli") -> None:
+    """From the wizard's first screen: OAuth, subdomain acme, a public client, the read preset, consent, check."""
+    await pilot.press("enter", *"acme", "enter", *client_id, "enter", "f3", "enter")
+    await settle(pilot)

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 from pathlib import Path
 
 import keyring
 import pytest
 import yaml
-from tests.conftest import REPO
 from tests.fake_zendesk import FakeZendesk
-from tests.pilot_helpers import settle
+from tests.pilot_helpers import api_token_profile_to_review, oauth_profile_to_review, settle
 from tests.ui.conftest import free_port, save_oauth_profile
 
 from zendesk_setup.ui.app import make_app
 from zendesk_setup.ui.screens.auth_type import AuthTypeScreen
 from zendesk_setup.ui.screens.review import ReviewScreen
-
-
-@pytest.fixture
-def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """$BROWSER set to the scripted browser (it presses Allow)."""
-    log = tmp_path / "browser.log"
-    monkeypatch.setenv("BROWSER", f"{sys.executable} {REPO / 'tests' / 'scripted_browser.py'} %s")
-    monkeypatch.setenv("SCRIPTED_BROWSER_LOG", str(log))
-    monkeypatch.setenv("SCRIPTED_BROWSER_FOREGROUND", "1")
-    return log
 
 
 async def test_a_failed_revoke_deletes_nothing(fake: FakeZendesk, config_dir: Path) -> None:
@@ -52,8 +40,7 @@ async def test_an_abandoned_consent_revokes_the_token_it_created(
     fake.add_client("acme_cli")
     app = make_app(config_dir, "new", base_url=fake.url, redirect_port=free_port())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", *"acme", "enter", *"acme_cli", "enter", "f3", "enter")
-        await settle(pilot)
+        await oauth_profile_to_review(pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert len(fake.live_access_tokens()) == 1, "the consent issued one token"
         if leave == "escape":
@@ -77,8 +64,7 @@ async def test_a_second_consent_after_changed_scopes_revokes_the_first_token_and
     fake.add_client("acme_cli")
     app = make_app(config_dir, "new", base_url=fake.url, redirect_port=free_port())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", *"acme", "enter", *"acme_cli", "enter", "f3", "enter")
-        await settle(pilot)
+        await oauth_profile_to_review(pilot)
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("escape")  # back to the scopes (the finished consent is not shown again)
         await pilot.press("f4", "enter")
@@ -99,18 +85,10 @@ async def test_a_check_that_succeeded_stays_recorded_after_choosing_the_secrets_
     fake: FakeZendesk, config_dir: Path
 ) -> None:
     from tests.conftest import API_TOKEN, EMAIL
-    from tests.pilot_helpers import paste
 
     app = make_app(config_dir, "new", base_url=fake.url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("down", "enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, EMAIL)
-        await pilot.press("down")
-        await paste(pilot, API_TOKEN)
-        await pilot.press("enter")
-        await settle(pilot)
+        await api_token_profile_to_review(pilot, EMAIL, API_TOKEN)
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("enter")
         await settle(pilot)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import API_TOKEN, EMAIL
 from tests.fake_zendesk import FakeZendesk
-from tests.pilot_helpers import paste, settle
+from tests.pilot_helpers import api_token_profile_to_review, settle
 from tests.stores import save_profile
 
 from zendesk_setup.core.profiles import Profile, ProfileStore
@@ -59,13 +59,6 @@ async def test_the_review_screen_shows_a_markup_name_literally(fake: FakeZendesk
     name_the_user(fake, HOSTILE_NAME)
     app = make_app(config_dir, "new", base_url=fake.url)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("down", "enter")
-        await paste(pilot, "acme")
-        await pilot.press("enter")
-        await paste(pilot, EMAIL)
-        await pilot.press("down")
-        await paste(pilot, API_TOKEN)
-        await pilot.press("enter")
-        await settle(pilot)
+        await api_token_profile_to_review(pilot, EMAIL, API_TOKEN)
         assert isinstance(app.screen, ReviewScreen)
         assert "Signed in as Ops [/dev] [EXT] John" in shown(app)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import REPO
 from tests.pilot_helpers import paste as paste  # the screen tests import these from here
 from tests.pilot_helpers import settle as settle
 
@@ -35,16 +33,6 @@ def stored_secrets(name: str) -> dict[str, Any] | None:
 
     raw = keyring.get_password("zendesk-setup", name)
     return json.loads(raw) if raw is not None else None
-
-
-@pytest.fixture
-def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """$BROWSER set to the scripted browser (it presses Allow); returns its log file."""
-    log = tmp_path / "browser.log"
-    monkeypatch.setenv("BROWSER", f"{sys.executable} {REPO / 'tests' / 'scripted_browser.py'} %s")
-    monkeypatch.setenv("SCRIPTED_BROWSER_LOG", str(log))
-    monkeypatch.setenv("SCRIPTED_BROWSER_FOREGROUND", "1")
-    return log
 
 
 @pytest.fixture

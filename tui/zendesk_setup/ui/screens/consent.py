@@ -16,10 +16,11 @@ from textual.widgets import Input, Label, Static
 
 from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import KeyringError, OAuthError, SetupError
+from zendesk_setup.core.redirect import BARE_CODE
 from zendesk_setup.core.vocab import Step, Storage
 from zendesk_setup.core.wizard import ConsentAnswer, GoTo, Next, StepPosition, step_for_field
 from zendesk_setup.ui.screens.base import WizardScreen
-from zendesk_setup.ui.screens.confirm import ask_insecure_storage
+from zendesk_setup.ui.screens.confirm import ConfirmModal, ask_insecure_storage
 
 if TYPE_CHECKING:
     from zendesk_setup.core.consent import Consent
@@ -209,15 +210,40 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         if consent is None or self.finished:
             self.show_error(SetupError("The sign-in is not waiting; press o to start it again."))
             return
+        pasted = event.value
         try:
-            code = consent.code_from_paste(event.value)
+            code = consent.code_from_paste(pasted)
+        except OAuthError as error:
+            if error.kind != BARE_CODE:
+                self.show_error(error)
+                return
+
+            def use_bare_code(confirmed: bool | None) -> None:
+                if confirmed and not self.finished:
+                    self.take_code(consent.code_from_paste(pasted, allow_bare_code=True))
+
+            self.app.push_screen(
+                ConfirmModal(
+                    "Use this bare code? Unlike the full redirected URL it carries no state tying it to this "
+                    "sign-in, so only use a code you copied from the consent you just opened.",
+                    yes="Use the code",
+                    no="Paste the URL",
+                ),
+                use_bare_code,
+            )
+            return
         except SetupError as error:
             self.show_error(error)
             return
+        self.take_code(code)
+
+    def take_code(self, code: str) -> None:
+        """Stop listening and let the consent worker exchange this code."""
         self.show_error(None)
         self.pasted_code = code
         self.query_one("#consent-status", Static).update("Signed in; exchanging the code for tokens…")
-        consent.close()
+        if self.consent is not None:
+            self.consent.close()
 
     async def on_paste(self, event: events.Paste) -> None:
         """A paste anywhere on the screen goes to the paste field and is submitted at once."""

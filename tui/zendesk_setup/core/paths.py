@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import stat
 from pathlib import Path
 
 from zendesk_setup.core.errors import ConfigFileError
@@ -39,19 +41,15 @@ def require_trusted(path: Path, status: os.stat_result | None = None) -> None:
             status = os.stat(path)
         except OSError:
             return
-    import shlex
-    import stat
-
     is_dir = stat.S_ISDIR(status.st_mode)
     kind = "config folder" if is_dir else "file"
     shown = shlex.quote(str(path))
-    me = os.geteuid()
-    if status.st_uid != me:
+    if status.st_uid != os.geteuid():
         raise ConfigFileError(
             f"The {kind} {path} belongs to another user (uid {status.st_uid}), so zendesk-setup will not trust it: "
             "whoever owns it could send your credentials to their own server.",
             "Config not owned by you",
-            hint=f"If it is yours, run `chown -R {_user_name(me)} {shown}`; otherwise use a folder of your own "
+            hint=f'If it is yours, run `chown -R "$(id -un)" {shown}`; otherwise use a folder of your own '
             f"(--config-dir or ${CONFIG_DIR_ENV}).",
         )
     if status.st_mode & 0o022:
@@ -63,12 +61,3 @@ def require_trusted(path: Path, status: os.stat_result | None = None) -> None:
             hint=f"Run `chmod {700 if is_dir else 600} {shown}`, check that its contents are as you left them, "
             "and try again.",
         )
-
-
-def _user_name(uid: int) -> str:
-    try:
-        import pwd
-
-        return pwd.getpwuid(uid).pw_name
-    except (ImportError, KeyError):
-        return str(uid)

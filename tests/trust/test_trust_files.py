@@ -327,3 +327,23 @@ def test_a_malformed_request_line_gets_400_and_no_traceback(request_line: str, c
         server.cancel()
     err = capfd.readouterr().err
     assert "Traceback" not in err and "Error" not in err and err == "", err
+
+
+DEEP = "[" * 500 + "]" * 500
+DEEPLY_NESTED = {
+    "profiles-with-an-alias": ("profiles.yaml", f"version: 1\nprofiles: {{}}\nx: &deep {DEEP}\ny: *deep\n"),
+    "secrets": ("secrets.yaml", f"version: 1\nsecrets: {{acme: {{api_token: {DEEP}}}}}\n"),
+}
+
+
+@pytest.mark.parametrize("case", list(DEEPLY_NESTED))
+def test_deep_nesting_is_a_clear_error_not_an_internal_one(case: str, config_dir: Path, cli) -> None:
+    file_name, text = DEEPLY_NESTED[case]
+    assert add(cli, "acme", "--insecure-storage").code == 0
+    path = config_dir / file_name
+    path.write_text(text)
+    path.chmod(0o600)
+    result = cli("list") if file_name == "profiles.yaml" else cli("token", "acme")
+    assert result.code == STORAGE_EXIT, result
+    assert str(path) in result.err and "nested more than" in result.err, result.err
+    assert "internal error" not in result.err and "Recursion" not in result.err

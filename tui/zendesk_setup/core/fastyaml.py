@@ -8,7 +8,8 @@ keys, complex or repeated keys) raises ``Unsupported``, and any parse error prop
 back to the full loader, ``load_bounded``, which also produces the error messages.
 
 ``load_bounded`` composes the node graph first and refuses aliases that would expand it past a budget (a
-"billion laughs" of a few hundred bytes), or that refer to themselves, before any Python object is built.
+"billion laughs" of a few hundred bytes) or that refer to themselves, and nesting deeper than the recursive
+constructor can take, before any Python object is built.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import yaml
 from yaml import events
 
 ALIAS_BUDGET = 10_000
+MAX_DEPTH = 64
 
 
-class AliasError(yaml.composer.ComposerError):
-    """Aliases that loop or expand far beyond the text; the problem names no value from the file."""
+class ShapeError(yaml.composer.ComposerError):
+    """Aliases that loop or expand far beyond the text, or nesting too deep; the problem names no file content."""
 
 
 class Unsupported(Exception):
@@ -124,10 +126,13 @@ def load(text: str, new_mapping: MappingFactory) -> Any:
 
 
 def load_bounded(text: str, loader_class: type) -> Any:
-    """``yaml.load(text, loader_class)``, except that an alias bomb or a self-referencing alias raises YAMLError."""
+    """``yaml.load(text, loader_class)``, but an alias bomb, a looping alias or deep nesting raises ShapeError."""
     loader = loader_class(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except RecursionError:  # the pure-Python composer recurses; libyaml stops at its own depth limit first
+            raise ShapeError(None, None, f"values are nested more than {MAX_DEPTH} levels deep", None) from None
         if node is None:
             return None
         check_alias_expansion(node)
@@ -137,7 +142,8 @@ def load_bounded(text: str, loader_class: type) -> Any:
 
 
 def check_alias_expansion(root: yaml.Node, budget: int = ALIAS_BUDGET) -> None:
-    """Raise YAMLError when aliases make ``root`` expand to ``budget`` more values than the text holds, or loop."""
+    """Raise ShapeError when aliases make ``root`` expand to ``budget`` more values than the text holds or loop,
+    or when it nests deeper than MAX_DEPTH."""
     sizes: dict[int, int] = {}  # id(node) -> the number of values it expands to
     ancestors: set[int] = set()
     first_repeat: yaml.Node | None = None
@@ -151,19 +157,21 @@ def check_alias_expansion(root: yaml.Node, budget: int = ALIAS_BUDGET) -> None:
             sizes[key] = 1 + sum(sizes[id(child)] for child in children)
             continue
         if key in ancestors:
-            raise AliasError(
+            raise ShapeError(
                 None, None, "an alias refers to the value that contains it (anchors and aliases loop)", node.start_mark
             )
         if key in sizes:
             if first_repeat is None:
                 first_repeat = node
             continue
+        if len(ancestors) >= MAX_DEPTH:
+            raise ShapeError(None, None, f"values are nested more than {MAX_DEPTH} levels deep", node.start_mark)
         ancestors.add(key)
         pending.append((node, True))
         pending.extend((child, False) for child in reversed(children))
     if sizes[id(root)] - len(sizes) > budget:
         mark = (first_repeat or root).start_mark
-        raise AliasError(
+        raise ShapeError(
             None,
             None,
             f"its anchors and aliases (&name, *name) expand to more than {budget:,} values, "

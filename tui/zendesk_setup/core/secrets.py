@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 from zendesk_setup.core.errors import ConfigFileError, KeyringError
 from zendesk_setup.core.locking import file_lock
 from zendesk_setup.core.paths import SECRETS_FILE, require_trusted
+from zendesk_setup.core.vocab import Storage
 
 SERVICE = "zendesk-setup"
 KEYRING_TIMEOUT = 3.0
@@ -269,7 +270,7 @@ class FileSecretStore:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
             # Only our own wording is quoted: a parser's problem text may carry a character of a secret.
-            problem = f": {exc.problem}" if isinstance(exc, fastyaml.AliasError) else ""
+            problem = f": {exc.problem}" if isinstance(exc, fastyaml.ShapeError) else ""
             raise ConfigFileError(
                 f"{self.path} cannot be read{where}{problem}.", hint="Fix or move the file."
             ) from None
@@ -320,6 +321,6 @@ class FileSecretStore:
 
 def secret_store_for(storage: str, config_dir: Path) -> SecretStore:
     """The store a profile's ``storage`` setting names: ``keyring`` (default) or ``file``."""
-    if storage == "file":
+    if storage == Storage.FILE:
         return FileSecretStore(config_dir)
     return KeyringSecretStore()

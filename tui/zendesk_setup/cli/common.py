@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from zendesk_setup.core.paths import config_dir as resolve_config_dir
 from zendesk_setup.core.profiles import Profile, ProfileStore
+from zendesk_setup.core.vocab import AuthType
 
 if TYPE_CHECKING:
     from zendesk_setup.core.zendesk import Identity
@@ -37,7 +38,7 @@ def last_check(profile: Profile) -> str:
 
 def scope_report(profile: Profile, identity: Identity) -> str | None:
     """A warning when Zendesk granted other scopes than the profile asked for, else None."""
-    if profile.auth == "api_token" or identity.scopes is None:
+    if profile.auth == AuthType.API_TOKEN or identity.scopes is None:
         return None
     from zendesk_setup.core.oauth import scope_difference
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from zendesk_setup.core.errors import ZendeskError, one_line
 from zendesk_setup.core.headers import basic_header, bearer_header  # noqa: F401 - re-exported
+from zendesk_setup.core.vocab import AuthType
 
 DEFAULT_TIMEOUT = 15.0
 DEFAULT_DEADLINE = 60.0
@@ -278,7 +279,7 @@ def status_error(response: httpx.Response, *, auth: str = "api_token") -> Zendes
     detail = error_text(response)
     host = _host(response.request.url) if response.request else "Zendesk"
     if status == 401:
-        if auth == "api_token":
+        if auth == AuthType.API_TOKEN:
             return ZendeskError(
                 "Zendesk did not accept the email and API token.",
                 "Not authenticated (401)",

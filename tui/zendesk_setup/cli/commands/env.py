@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.core.errors import EXIT_OK, InputError
 from zendesk_setup.core.session import open_session
+from zendesk_setup.core.vocab import AuthType
 
 if TYPE_CHECKING:
     import argparse
@@ -59,7 +60,7 @@ def run_env(opts: EnvOptions, io: IO) -> int:
     session = open_session(opts.name, config_dir=opts.config_dir)
     profile = session.profile
     variables = {"ZENDESK_SUBDOMAIN": profile.subdomain}
-    if profile.auth == "api_token":
+    if profile.auth == AuthType.API_TOKEN:
         variables["ZENDESK_EMAIL"] = profile.email or ""
         variables["ZENDESK_API_TOKEN"] = session.token()
     else:

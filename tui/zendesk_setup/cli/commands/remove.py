@@ -10,6 +10,7 @@ from zendesk_setup.cli.common import profile_store
 from zendesk_setup.cli.streams import confirm
 from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK, InputError, SetupError
 from zendesk_setup.core.service import CredentialsService
+from zendesk_setup.core.vocab import AuthType
 
 if TYPE_CHECKING:
     import argparse
@@ -44,7 +45,7 @@ def run_remove(opts: RemoveOptions, io: IO) -> int:
             return EXIT_FAILED
     exit_code = EXIT_OK
     if opts.revoke:
-        if profile.auth == "api_token":
+        if profile.auth == AuthType.API_TOKEN:
             io.print_err(
                 "API tokens cannot be revoked from here; "
                 "delete the token in Admin Center > Apps and integrations > APIs."

@@ -11,7 +11,7 @@ from zendesk_setup.cli.common import last_check, profile_json, profile_store
 from zendesk_setup.core.errors import EXIT_OK
 from zendesk_setup.core.profiles import Profile
 from zendesk_setup.core.secrets import secret_store_for
-from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF
+from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF, AuthType, ClientKind
 
 if TYPE_CHECKING:
     import argparse
@@ -35,12 +35,12 @@ class ShowOptions:
 
 def secret_names(profile: Profile) -> list[str]:
     """The names of the secret fields the profile's auth type keeps."""
-    if profile.auth == "api_token":
+    if profile.auth == AuthType.API_TOKEN:
         return ["api_token"]
     names = ["access_token"]
-    if profile.auth == "oauth":
+    if profile.auth == AuthType.OAUTH:
         names.append("refresh_token")
-    if profile.auth == "client_credentials" or profile.client_kind == "confidential":
+    if profile.auth == AuthType.CLIENT_CREDENTIALS or profile.client_kind == ClientKind.CONFIDENTIAL:
         names.insert(0, "client_secret")
     return names
 
@@ -61,7 +61,7 @@ def run_show(opts: ShowOptions, io: IO) -> int:
     lines.append(f"subdomain:    {profile.subdomain}")
     lines.append(f"base url:     {profile.api_base_url}")
     lines.append(f"auth:         {profile.auth}")
-    if profile.auth == "api_token":
+    if profile.auth == AuthType.API_TOKEN:
         lines.append(f"email:        {profile.email}")
         shutoff = API_TOKEN_SHUTOFF.isoformat()
         lines.append(f"note:         Zendesk switches API tokens off on {shutoff}; move to OAuth.")
@@ -70,7 +70,7 @@ def run_show(opts: ShowOptions, io: IO) -> int:
         if profile.client_kind:
             lines.append(f"client kind:  {profile.client_kind}")
         lines.append(f"scopes:       {' '.join(profile.scopes)}")
-        if profile.auth == "oauth":
+        if profile.auth == AuthType.OAUTH:
             from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT, redirect_uri_for
 
             lines.append(f"redirect url: {redirect_uri_for(profile.redirect_port or DEFAULT_REDIRECT_PORT)}")

@@ -163,6 +163,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="store secrets in a 0600 secrets.yaml instead of the OS keyring (not recommended)",
     )
 
+    p = command("login", "consent again for a saved OAuth profile, keeping its settings, and store the new tokens")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--port", type=int, help="loopback port for this consent's redirect (default: the profile's)")
+    p.add_argument("--no-browser", action="store_true", help="print the consent URL and accept the pasted redirect")
+    p.add_argument(
+        "--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)"
+    )
+
     p = command("default", "make a profile the default")
     p.add_argument("name", metavar="NAME")
     p = command("rename", "rename a profile (its secrets move with it)")
@@ -215,6 +223,10 @@ def _command(name: str | None) -> tuple[Builder, Runner]:
             from zendesk_setup.cli.commands.add import AddOptions, run_add
 
             return AddOptions.from_args, run_add
+        case "login":
+            from zendesk_setup.cli.commands.login import LoginOptions, run_login
+
+            return LoginOptions.from_args, run_login
         case "default":
             from zendesk_setup.cli.commands.default import DefaultOptions, run_default
 

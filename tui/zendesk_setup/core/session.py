@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 
 REFRESH_MARGIN = 60.0
 Clock = Callable[[], float]
+CONSENT_NEEDED = "consent_needed"
+REJECTED_REFRESH = "refresh_rejected"
+DEAD_TOKEN_FIELDS = ("access_token", "access_expires_at")
+
+
+def consent_again_hint(name: str) -> str:
+    """The way back for an OAuth profile whose tokens no longer work."""
+    return f"Run `zendesk-setup login {name}` to consent again (or `zendesk-setup edit {name}` to change its settings)."
 
 
 def missing_secret_error(profile: Profile, what: str) -> KeyringError:
@@ -80,12 +88,20 @@ class Session:
 
     @contextmanager
     def naming_errors(self) -> Iterator[None]:
-        """Put this profile's name into the ``zendesk-setup edit NAME`` hints of errors raised inside."""
+        """Put this profile's name into the ``zendesk-setup edit NAME`` hints of errors raised inside.
+
+        For an OAuth profile, "edit NAME to consent again" becomes ``zendesk-setup login NAME``.
+        """
+        name = self.profile.name
         try:
             yield
         except SetupError as exc:
             if exc.hint:
-                exc.hint = exc.hint.replace("zendesk-setup edit NAME", f"zendesk-setup edit {self.profile.name}")
+                if self.profile.auth == "oauth":
+                    exc.hint = exc.hint.replace(
+                        "`zendesk-setup edit NAME` to consent again", f"`zendesk-setup login {name}` to consent again"
+                    )
+                exc.hint = exc.hint.replace("zendesk-setup edit NAME", f"zendesk-setup edit {name}")
             raise
 
     def token(self, *, force_refresh: bool = False) -> str:
@@ -107,7 +123,9 @@ class Session:
         from zendesk_setup.core.oauth import TokenSet
 
         try:
-            current = TokenSet.from_secret_fields(self.fields())
+            fields = self.fields()
+            self._refuse_rejected(fields)
+            current = TokenSet.from_secret_fields(fields)
         except StorageError:
             # A read racing another process's write (file-backed keyrings) is retried under the lock.
             current = None
@@ -119,11 +137,17 @@ class Session:
         ensure_private_dir(self.config_dir)
         with refresh_lock(self.config_dir, self.profile.name):
             fields = self.settled_fields()
+            self._refuse_rejected(fields)
             current = TokenSet.from_secret_fields(fields)
             still_valid = current is not None and not current.expired(self.clock(), REFRESH_MARGIN)
             if still_valid and (not force_refresh or current.access_token != stale):
                 return current.access_token.reveal()
-            fresh = self._new_tokens(fields, current)
+            try:
+                fresh = self._new_tokens(fields, current)
+            except OAuthError as exc:
+                if exc.kind == "invalid_grant" and self.profile.auth == "oauth" and current is not None:
+                    self.record_rejected(current.access_token.reveal())
+                raise
             fields.update(fresh.to_secret_fields())
             if fresh.refresh_token is None and self.profile.auth == "oauth" and current is not None:
                 fields["refresh_token"] = current.refresh_token.reveal() if current.refresh_token else None
@@ -135,6 +159,41 @@ class Session:
                     )
                 self.secrets.set(self.profile.name, fields)
             return fresh.access_token.reveal()
+
+    def _refuse_rejected(self, fields: dict[str, Any]) -> None:
+        """Raise the way back when Zendesk has rejected this profile's tokens (recorded by ``record_rejected``)."""
+        if not fields.get(CONSENT_NEEDED) or self.profile.auth != "oauth":
+            return
+        raise OAuthError(
+            f"Zendesk rejected the OAuth refresh token of profile '{self.profile.name}', so it has no working "
+            "token any more.",
+            "Consent needed",
+            hint=consent_again_hint(self.profile.name),
+            kind=CONSENT_NEEDED,
+        )
+
+    def record_rejected(self, access_token: str) -> bool:
+        """Record in the secret entry that Zendesk rejected the refresh token paired with ``access_token``.
+
+        The dead access token is dropped, so no later call can hand it out, and the entry says a consent is
+        needed. Nothing is written when the entry meanwhile holds other tokens (a new consent) or the profile
+        is gone. Returns whether it was recorded.
+        """
+        from zendesk_setup.core.atomic import ensure_private_dir
+
+        ensure_private_dir(self.config_dir)
+        with store_lock(self.config_dir):
+            if self.profile.name not in ProfileStore(self.config_dir).load().profiles:
+                return False
+            with self.naming_errors():
+                fields = self.secrets.get(self.profile.name) or {}
+            if fields.get("access_token") != access_token:
+                return False
+            for key in DEAD_TOKEN_FIELDS:
+                fields.pop(key, None)
+            fields[CONSENT_NEEDED] = REJECTED_REFRESH
+            self.secrets.set(self.profile.name, fields)
+        return True
 
     def _new_tokens(self, fields: dict[str, Any], current: Any) -> Any:
         from zendesk_setup.core import oauth
@@ -158,7 +217,7 @@ class Session:
                 raise OAuthError(
                     f"The OAuth access token of profile '{profile.name}' has expired and cannot be refreshed.",
                     "Consent needed",
-                    hint=f"Run `zendesk-setup edit {profile.name}` to consent again.",
+                    hint=consent_again_hint(profile.name),
                     kind="no_refresh_token",
                 )
             try:
@@ -180,7 +239,7 @@ class Session:
                     raise OAuthError(
                         f"Refreshing the OAuth token of profile '{profile.name}' failed: {exc.message}",
                         "Refresh failed",
-                        hint=f"Run `zendesk-setup edit {profile.name}` to consent again.",
+                        hint=consent_again_hint(profile.name),
                         status=exc.status,
                         kind=exc.kind,
                     ) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -21,6 +21,7 @@ import yaml
 from tests.conftest import CliResult
 from tests.e2e_oauth.conftest import SCRIPTED_BROWSER, free_port
 from tests.fake_zendesk import FakeZendesk, running_fake
+from tests.trust.test_trust_paste import consent_url_in, start_on_terminal
 
 PUBLIC_CLIENT = "zs_login_public"
 CONFIDENTIAL_CLIENT = "zs_login_conf"
@@ -28,7 +29,7 @@ CLIENT_SECRET = "login-s3cret-0123456789abcdef"
 
 
 @pytest.fixture
-def lfake() -> FakeZendesk:
+def lfake() -> Iterator[FakeZendesk]:
     """A fake Zendesk with a public and a confidential client."""
     with running_fake() as server:
         server.add_client(PUBLIC_CLIENT, kind="public")
@@ -191,3 +192,24 @@ def test_login_refuses_what_has_no_consent(
     missing = cli("login", "nope", env=browser())
     assert missing.code == 2 and "nope" in missing.err
     assert cli("login", "api", "--timeout", "inf").code == 2
+
+
+def test_login_without_a_browser_takes_the_pasted_redirect_on_a_terminal(
+    cli: Callable[..., CliResult],
+    lfake: FakeZendesk,
+    browser: Callable[..., dict[str, str]],
+) -> None:
+    add_oauth(cli, lfake, browser, "acme")
+    old = entry("acme")
+    term = start_on_terminal("login", "acme", "--no-browser", "--port", str(free_port()))
+    try:
+        location = lfake.consent(consent_url_in(term.read_until(r"paste the redirected URL")), "allow")
+        term.type(location)
+        exit_code, out, _ = term.finish()
+    finally:
+        term.close()
+    assert exit_code == 0, term.seen
+    assert "Signed in as Ada Admin" in out
+    new = entry("acme")
+    assert new["access_token"] != old["access_token"] and new["access_token"] in lfake.live_access_tokens()
+    assert new["access_token"] not in term.seen + out

@@ -154,33 +154,42 @@ class Terminal:
         self.seen += err
         return self.process.returncode, out, err
 
+    def close(self) -> None:
+        """Kill the process if it still runs and close the terminal."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+        os.close(self.primary)
+
+
+def start_on_terminal(*args: str) -> Terminal:
+    """Start ``zendesk-setup ARGS`` on a pty, in its own session so getpass reads the pty, never ours."""
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        cli_command(*args),
+        env=cli_env({"BROWSER": "/bin/false"}),
+        stdin=secondary,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    os.close(secondary)
+    return Terminal(process, primary)
+
 
 @pytest.fixture
 def terminal() -> Iterator[Callable[..., Terminal]]:
-    """Start ``zendesk-setup ARGS`` on a pty (in its own session, so getpass reads the pty, never ours)."""
+    """Start CLI processes on terminals; each is killed and closed after the test."""
     started: list[Terminal] = []
 
     def start(*args: str) -> Terminal:
-        primary, secondary = pty.openpty()
-        process = subprocess.Popen(
-            cli_command(*args),
-            env=cli_env({"BROWSER": "/bin/false"}),
-            stdin=secondary,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        os.close(secondary)
-        started.append(Terminal(process, primary))
+        started.append(start_on_terminal(*args))
         return started[-1]
 
     yield start
     for term in started:
-        if term.process.poll() is None:
-            term.process.kill()
-            term.process.wait(5)
-        os.close(term.primary)
+        term.close()
 
 
 def consent_url_in(text: str) -> str:

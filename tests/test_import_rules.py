@@ -110,6 +110,7 @@ LAZY_IMPORTS: dict[str, dict[str, str]] = {
         "keyring": "keyring loads when a secret is read or written; list, show and the home screen never do",
         "secrets": "hmac/OpenSSL load only for the keyring probe before a save",
         "yaml": "only the plain-text file store reads YAML",
+        "zendesk_setup.core.fastyaml": "fastyaml imports yaml at its top; only the plain-text file store reads YAML",
         "zendesk_setup.core.atomic": ATOMIC,
     },
     "zendesk_setup/core/service.py": {

@@ -213,3 +213,16 @@ def test_login_without_a_browser_takes_the_pasted_redirect_on_a_terminal(
     new = entry("acme")
     assert new["access_token"] != old["access_token"] and new["access_token"] in lfake.live_access_tokens()
     assert new["access_token"] not in term.seen + out
+
+
+def test_login_on_a_damaged_secret_entry_stops_before_the_browser(
+    cli: Callable[..., CliResult], lfake: FakeZendesk, browser: Callable[..., dict[str, str]], tmp_path: Path
+) -> None:
+    add_oauth(cli, lfake, browser, "acme")
+    keyring.set_password("zendesk-setup", "acme", "not the JSON zendesk-setup writes")
+    requests_before = len(lfake.token_requests)
+    (tmp_path / "browser.log").unlink()
+    result = cli("login", "acme", env=browser())
+    assert result.code == 3 and "acme" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "browser.log").exists(), "the browser opened although nothing could be saved"
+    assert len(lfake.token_requests) == requests_before

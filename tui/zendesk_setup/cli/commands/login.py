@@ -52,6 +52,7 @@ def run_login(opts: LoginOptions, io: IO) -> int:
             hint=f"Change its credentials with `zendesk-setup edit {profile.name}`.",
         )
     draft = ProfileDraft.from_profile(profile)
+    service.stored_fields(draft)  # a damaged secret entry stops the login before a token is issued, not after
     tokens = run_consent(
         service,
         draft,

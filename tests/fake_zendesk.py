@@ -564,7 +564,7 @@ class FakeZendesk:
         if path == "/oauth/tokens" and method == "POST":
             return self._tokens(headers, body)
         if path.startswith("/api/v2/"):
-            return self._api(method, path, headers)
+            return self._api(method, path, headers, body, query)
         return _json_reply(404, {"error": "InvalidEndpoint", "description": "Not found"})
 
     @staticmethod
@@ -937,7 +937,9 @@ class FakeZendesk:
 
     # API -----------------------------------------------------------------------------------
 
-    def _api(self, method: str, path: str, headers: dict[str, str]) -> _Reply:
+    def _api(
+        self, method: str, path: str, headers: dict[str, str], body: bytes = b"", query: dict[str, str] | None = None
+    ) -> _Reply:
         kind, who = self._authenticate(headers.get("authorization"))
         if kind == "bad_bearer":
             return _json_reply(401, INVALID_TOKEN)

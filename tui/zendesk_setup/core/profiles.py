@@ -275,10 +275,11 @@ def parse_profiles(text: str, path: Path) -> ProfilesDocument:
         raise bad("'profiles' must be a mapping of names to settings", lines.get("profiles"))
     profiles: dict[str, Profile] = {}
     profile_lines = getattr(raw_profiles, "key_lines", {})
+    folded_names: dict[str, str] = {}
     for name, raw in raw_profiles.items():
         line = profile_lines.get(name)
-        twin = next((key for key in profiles if key.casefold() == str(name).casefold()), None)
-        if twin is not None:
+        twin = folded_names.setdefault(str(name).casefold(), str(name))
+        if twin != name:
             raise bad(f"the profile names '{twin}' and '{name}' differ only in case (keyrings may fold case)", line)
         profiles[str(name)] = _profile_from_yaml(str(name), raw, line, bad)
     default = data.get("default")

@@ -120,3 +120,14 @@ def test_a_new_api_token_profile_by_keys_alone_in_a_real_terminal(
     assert saved["profiles"]["acme"]["base_url"] == fake.url
     assert saved["profiles"]["acme"]["checked"]["ok"] is True
     assert API_TOKEN not in (config_dir / "profiles.yaml").read_text()
+
+
+def test_ctrl_q_on_the_untouched_first_screen_quits_at_once(
+    terminal: Terminal, fake: FakeZendesk, tmp_path: Path, config_dir: Path
+) -> None:
+    start(terminal, tmp_path)
+    terminal.wait_for("How should this profile sign in")
+    terminal.keys("C-q")
+    screen = terminal.wait_for("Quit: nothing was written.")
+    assert "Quit without saving" not in screen
+    assert not (config_dir / "profiles.yaml").exists()

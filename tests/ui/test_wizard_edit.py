@@ -115,7 +115,7 @@ async def test_cancelling_an_edit_writes_nothing_and_says_so(app_factory, config
         await paste(pilot, "other")
         await pilot.press("escape")
         assert isinstance(app.screen, AuthTypeScreen)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")
     assert app.return_value == 1
     assert app.result_note == "Cancelled: nothing was written."
     assert (config_dir / "profiles.yaml").read_bytes() == before

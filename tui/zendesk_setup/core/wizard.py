@@ -222,6 +222,15 @@ class WizardFlow:
             if not self._skips(steps[index], draft):
                 return WizardFlow(draft, steps[index])
 
+    def answered(self, result: StepResult) -> ProfileDraft:
+        """The draft with the answer ``result`` carries applied (the draft itself for answers-free results)."""
+        answer = getattr(result, "answer", None)
+        return answer.apply(self.draft) if answer is not None else self.draft
+
+    def leaves_first_step(self, result: StepResult) -> bool:
+        """True when ``result`` goes back from the first step, which ends the run."""
+        return isinstance(result, Back) and self._move(self.answered(result), -1) is None
+
     def after(self, result: StepResult) -> WizardFlow | Finished:
         """The next point of the run, or how it finished."""
         if isinstance(result, Finished):
@@ -233,6 +242,11 @@ class WizardFlow:
             return WizardFlow(draft, target, result.field)
         moved = self._move(draft, 1 if isinstance(result, Next) else -1)
         return moved if moved is not None else Finished(None)
+
+
+def has_changes(start: ProfileDraft, current: ProfileDraft) -> bool:
+    """True when the user entered or changed anything since the run started from ``start`` (so leaving asks)."""
+    return current != start
 
 
 def _index_near(steps: list[Step], step: Step, old_steps: list[Step]) -> int:

@@ -79,6 +79,7 @@ class ZendeskSetupApp(App[int]):
         self.redirect_port = redirect_port
         self.unsaved = False
         self.wizard_flow: WizardFlow | None = None
+        self.wizard_start: ProfileDraft | None = None
         self.issued_tokens: list[tuple[str, TokenSet]] = []
         self.result_note: str | None = None
 
@@ -136,6 +137,7 @@ class ZendeskSetupApp(App[int]):
         from zendesk_setup.core.wizard import WizardFlow
 
         self.unsaved = True
+        self.wizard_start = draft
         self.show_step(WizardFlow(draft))
 
     def show_step(self, flow: WizardFlow) -> None:
@@ -152,6 +154,9 @@ class ZendeskSetupApp(App[int]):
             answer = getattr(result, "answer", None)
             if isinstance(answer, ConsentAnswer) and answer.tokens is not None:
                 self.issued_tokens.append((flow.draft.api_base_url(), answer.tokens))
+            if result is not None and flow.leaves_first_step(result) and self.has_changes(flow.answered(result)):
+                self.ask_to_discard(flow, result)
+                return
             outcome = flow.after(result if result is not None else Finished(None))
             if isinstance(outcome, Finished):
                 saved_tokens = flow.draft.tokens if outcome.saved and flow.draft.has_new_tokens() else None
@@ -161,10 +166,54 @@ class ZendeskSetupApp(App[int]):
 
         self.push_screen(screen, step_done)
 
+    def has_changes(self, current: ProfileDraft | None = None) -> bool:
+        """True when leaving the wizard now would lose something entered (answers, or tokens of a consent)."""
+        from zendesk_setup.core.wizard import has_changes
+
+        if self.wizard_start is None:
+            return False
+        if self.issued_tokens:
+            return True
+        return has_changes(self.wizard_start, current if current is not None else self.current_draft())
+
+    def current_draft(self) -> ProfileDraft | None:
+        """The wizard's draft with what the topmost step screen shows applied (None outside the wizard)."""
+        from zendesk_setup.ui.screens.base import WizardScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, WizardScreen):
+                return screen.answered_draft()
+        return self.wizard_flow.draft if self.wizard_flow is not None else None
+
+    def discard_question(self, *, quitting: bool = False) -> str:
+        """What leaving without saving loses, in words fit for a new profile or an edit."""
+        start = self.wizard_start
+        if start is not None and start.original is not None:
+            ask = "Quit without saving your changes to" if quitting else "Discard your changes to"
+            return f"{ask} '{start.original.name}'? The saved profile stays as it was."
+        if quitting:
+            return "Quit without saving? Nothing of this profile has been written yet."
+        return "Discard this new profile? Nothing of it has been written yet."
+
+    def ask_to_discard(self, flow: WizardFlow, result: StepResult) -> None:
+        """Going back from the first step with changes: ask, then end the run or show the step again."""
+        from zendesk_setup.core.wizard import WizardFlow
+
+        answered = flow.answered(result)
+
+        def chosen(discard: bool | None) -> None:
+            if discard:
+                self.end_wizard(None)
+            else:
+                self.show_step(WizardFlow(answered, flow.step, flow.field))
+
+        self.push_screen(ConfirmModal(self.discard_question(), yes="Discard", no="Keep editing"), chosen)
+
     def end_wizard(self, saved: str | None, *, kept: TokenSet | None = None) -> None:
         """Revoke tokens this run obtained but did not save, say what happened, then go home (or leave)."""
         self.unsaved = False
         self.wizard_flow = None
+        self.wizard_start = None
         self.wind_up(lambda: self.say_how_it_ended(saved), kept=kept)
 
     def wind_up(self, then: Callable[[], None], *, kept: TokenSet | None = None) -> None:
@@ -221,16 +270,17 @@ class ZendeskSetupApp(App[int]):
         if not self.unsaved:
             self.exit(EXIT_OK)
             return
+        if not self.has_changes():
+            self.result_note = "Quit: nothing was written."
+            self.exit(EXIT_CANCELLED if self.mode != "home" else EXIT_OK)
+            return
 
         def leave(confirmed: bool | None) -> None:
             if confirmed:
                 self.result_note = "Quit: nothing was written."
                 self.wind_up(lambda: self.exit(EXIT_CANCELLED if self.mode != "home" else EXIT_OK))
 
-        self.push_screen(
-            ConfirmModal("Quit without saving? Nothing of this profile has been written yet.", yes="Quit", no="Stay"),
-            leave,
-        )
+        self.push_screen(ConfirmModal(self.discard_question(quitting=True), yes="Quit", no="Stay"), leave)
 
 
 def make_app(

@@ -62,6 +62,11 @@ ANONYMOUS_USER = {
     "two_factor_auth_enabled": None,
 }
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+CLIENTS_PATH = re.compile(r"/api/v2/oauth/clients(?:/(?P<id>\d+))?(?P<generate>/generate_secret)?(?:\.json)?")
+NOT_ADMIN = {
+    "error": "Forbidden",
+    "description": "You do not have access to this page. Please contact the account owner of this help desk.",
+}
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -210,6 +215,8 @@ class FakeZendesk:
         self.token_requests: list[dict[str, Any]] = []
         self.injections: list[Injection] = []
         self._refresh_count = 0
+        self.clients_created: list[str] = []
+        self.secrets_generated = 0
         self._user_ids = itertools.count(1002)
         self._client_ids = itertools.count(360000001)
         self._token_ids = itertools.count(9000001)
@@ -965,6 +972,9 @@ class FakeZendesk:
                         "description": f"You are missing the following required scopes: {needed[0]}",
                     },
                 )
+        clients_match = CLIENTS_PATH.fullmatch(path)
+        if clients_match:
+            return self._clients_api(method, clients_match, user, body)
         resource = path[len("/api/v2/") :].split("/")[0].removesuffix(".json")
         if path == "/api/v2/account/settings.json":
             return _json_reply(200, {"settings": {"branding": {"header_color": "1F73B7"}}})
@@ -973,6 +983,133 @@ class FakeZendesk:
         if method == "DELETE":
             return _Reply(204)
         return _json_reply(200 if method == "PUT" else 201, {resource: {}})
+
+    # OAuth Clients API ---------------------------------------------------------------------
+
+    def client_by_id(self, numeric_id: int) -> FakeClient | None:
+        """The client with this numeric id, or None."""
+        with self.lock:
+            return next((c for c in self.clients.values() if c.numeric_id == numeric_id), None)
+
+    def _client_json(self, client: FakeClient, *, with_secret: bool = False) -> dict[str, Any]:
+        secret = client.secret or ""
+        return {
+            "id": client.numeric_id,
+            "url": f"{self.url}/api/v2/oauth/clients/{client.numeric_id}.json",
+            "name": client.name,
+            "identifier": client.identifier,
+            "kind": client.kind,
+            "redirect_uri": list(client.redirect_uris or ()),
+            "secret": secret if with_secret else (secret[:9] + "*" * 6 if secret else None),
+            "user_id": client.owner_user_id,
+            "company": None,
+            "description": None,
+            "global": False,
+            "created_at": "2026-11-30T10:00:00Z",
+        }
+
+    @staticmethod
+    def _record_invalid(field_name: str, description: str, error: str = "InvalidValue") -> _Reply:
+        return _json_reply(
+            422,
+            {
+                "error": "RecordInvalid",
+                "description": "Record validation errors",
+                "details": {field_name: [{"description": description, "error": error}]},
+            },
+        )
+
+    @staticmethod
+    def _valid_redirect(url: Any) -> bool:
+        if not isinstance(url, str):
+            return False
+        parts = urlsplit(url)
+        if parts.scheme == "https":
+            return bool(parts.hostname)
+        return parts.scheme == "http" and (parts.hostname or "") in ("localhost", "127.0.0.1")
+
+    def _clients_api(self, method: str, match: re.Match[str], user: FakeUser, body: bytes) -> _Reply:
+        """GET/POST /oauth/clients, GET/PUT/DELETE /oauth/clients/{id}, PUT .../generate_secret (admins only)."""
+        if user.role != "admin":
+            return _json_reply(403, NOT_ADMIN)
+        numeric = match.group("id")
+        generate = bool(match.group("generate"))
+        with self.lock:
+            if numeric is None:
+                if generate:
+                    return _json_reply(404, {"error": "InvalidEndpoint", "description": "Not found"})
+                if method == "GET":
+                    listed = sorted(self.clients.values(), key=lambda c: c.numeric_id)
+                    return _json_reply(
+                        200,
+                        {
+                            "clients": [self._client_json(c) for c in listed],
+                            "next_page": None,
+                            "previous_page": None,
+                            "count": len(listed),
+                        },
+                    )
+                if method == "POST":
+                    return self._create_client(user, body)
+                return _json_reply(405, {"error": "MethodNotAllowed"})
+            client = self.client_by_id(int(numeric))
+            if client is None:
+                return _json_reply(404, {"error": "RecordNotFound", "description": "Not found"})
+            if generate:
+                if method != "PUT":
+                    return _json_reply(405, {"error": "MethodNotAllowed"})
+                client.secret = secrets.token_hex(32)
+                self.secrets_generated += 1
+                return _json_reply(200, {"client": self._client_json(client, with_secret=True)})
+            if method == "GET":
+                return _json_reply(200, {"client": self._client_json(client)})
+            if method == "DELETE":
+                del self.clients[client.identifier]
+                for token in self.tokens.values():
+                    if token.client_id == client.identifier:
+                        token.revoked = True
+                return _Reply(204)
+        return _json_reply(405, {"error": "MethodNotAllowed"})
+
+    def _create_client(self, user: FakeUser, body: bytes) -> _Reply:
+        try:
+            payload = json.loads(body.decode("utf-8") or "{}")
+        except ValueError:
+            return _json_reply(400, {"error": "InvalidJSON", "description": "The body is not JSON."})
+        data = payload.get("client") if isinstance(payload, dict) else None
+        if not isinstance(data, dict):
+            return self._record_invalid("client", "client: is required", "BlankValue")
+        name = data.get("name")
+        identifier = data.get("identifier")
+        if not isinstance(name, str) or not name.strip():
+            return self._record_invalid("name", "Name: cannot be blank", "BlankValue")
+        if not isinstance(identifier, str) or not identifier.strip():
+            return self._record_invalid("identifier", "Identifier: cannot be blank", "BlankValue")
+        if identifier in self.clients:
+            return self._record_invalid("identifier", "Identifier: has already been taken", "DuplicateValue")
+        kind = data.get("kind") or "unknown"
+        if kind not in ("public", "confidential", "unknown"):
+            return self._record_invalid("kind", f"Kind: {kind} is not a valid kind")
+        redirect_raw = data.get("redirect_uri") or []
+        if isinstance(redirect_raw, str):
+            redirect_raw = [redirect_raw]
+        if not isinstance(redirect_raw, list) or not all(self._valid_redirect(u) for u in redirect_raw):
+            return self._record_invalid(
+                "redirect_uri",
+                "Redirect URLs: must be absolute https URLs, or http on localhost or 127.0.0.1",
+            )
+        client = FakeClient(
+            numeric_id=next(self._client_ids),
+            identifier=identifier,
+            kind=kind,
+            secret=secrets.token_hex(32),
+            redirect_uris=tuple(redirect_raw),
+            name=name,
+            owner_user_id=user.id,
+        )
+        self.clients[identifier] = client
+        self.clients_created.append(identifier)
+        return _json_reply(201, {"client": self._client_json(client, with_secret=True)})
 
     @staticmethod
     def _required_scope(method: str, path: str) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from zendesk_setup import __version__
 from zendesk_setup.cli.streams import IO
 from zendesk_setup.core.errors import EXIT_FAILED, EXIT_STORAGE, EXIT_USAGE, SetupError
-from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF, AuthType
+from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF, AuthType, ClientKind
 
 PROG = "zendesk-setup"
 
@@ -59,6 +59,14 @@ class _Unused:
 
     def add_argument(self, *args: Any, **kwargs: Any) -> None:
         """Ignore the argument."""
+
+    def add_subparsers(self, *args: Any, **kwargs: Any) -> _Unused:
+        """Ignore the sub-commands (``client create`` and the like)."""
+        return self
+
+    def add_parser(self, *args: Any, **kwargs: Any) -> _Unused:
+        """Ignore the sub-command."""
+        return self
 
 
 def positive_seconds(text: str) -> float:
@@ -162,6 +170,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="store secrets in a 0600 secrets.yaml instead of the OS keyring (not recommended)",
     )
+    p.add_argument(
+        "--create-client",
+        action="store_true",
+        help="create the OAuth client through --using (public for oauth, confidential for client_credentials)",
+    )
+    p.add_argument("--using", metavar="ADMIN", help="the admin profile that creates the client (--create-client)")
 
     p = command("login", "consent again for a saved OAuth profile, keeping its settings, and store the new tokens")
     p.add_argument("name", metavar="NAME")
@@ -170,6 +184,68 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)"
     )
+
+    p = command(
+        "migrate",
+        "move an API-token profile to OAuth in place: creates the client, consents, checks, same name",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            f"Zendesk switches API tokens off on {API_TOKEN_SHUTOFF.isoformat()}.\n"
+            "The profile's user must be a Zendesk admin to create the client; otherwise pass --client-id with a "
+            "client an admin made\nfor http://127.0.0.1:PORT/callback. Nothing changes unless every step succeeds."
+        ),
+    )
+    p.add_argument("name", metavar="NAME", help="the API-token profile to migrate")
+    p.add_argument(
+        "--to",
+        choices=[AuthType.OAUTH.value, AuthType.CLIENT_CREDENTIALS.value],
+        default=AuthType.OAUTH.value,
+        help="oauth (browser consent, default) or client_credentials (a confidential client, no browser)",
+    )
+    p.add_argument(
+        "--scope", nargs="+", action="extend", default=[], metavar="SCOPE", help="OAuth scopes (default: read write)"
+    )
+    p.add_argument("--client-id", help="use this existing OAuth client (its identifier) instead of creating one")
+    p.add_argument("--port", type=int, help="loopback port for the OAuth redirect (default 47123)")
+    p.add_argument("--no-browser", action="store_true", help="print the consent URL and accept the pasted redirect")
+    p.add_argument(
+        "--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)"
+    )
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+
+    p = command("rotate", "give a profile's OAuth client a new secret through an admin profile, and store it")
+    p.add_argument("name", metavar="NAME", help="a client_credentials or confidential oauth profile")
+    using_help = "an admin's profile (API token, or OAuth with write)"
+    p.add_argument("--using", required=True, metavar="ADMIN", help=using_help)
+
+    p = command("client", "create, list or delete OAuth clients through an admin profile (for other integrations)")
+    client_sub = p.add_subparsers(dest="client_action", metavar="ACTION", required=True, parser_class=_Parser)
+    c = client_sub.add_parser(
+        "create", help="create a client and print what an integration's form asks for", parents=[common]
+    )
+    c.add_argument("--using", required=True, metavar="ADMIN", help=using_help)
+    c.add_argument("--name", required=True, help="the client's name, shown in Admin Center")
+    c.add_argument(
+        "--redirect-url", required=True, action="append", metavar="URL", help="the integration's redirect URL"
+    )
+    c.add_argument("--kind", choices=[k.value for k in ClientKind], default=ClientKind.CONFIDENTIAL.value)
+    c.add_argument("--identifier", help="the client identifier (default: from the name, plus a random suffix)")
+    c.add_argument("--scope", nargs="+", action="extend", default=[], metavar="SCOPE", help="scopes to print")
+    c.add_argument("--show-secret", action="store_true", help="print the secret even on a terminal")
+    c.add_argument("--json", action="store_true", help="print JSON")
+    c = client_sub.add_parser("list", help="list the account's OAuth clients", parents=[common])
+    c.add_argument("--using", required=True, metavar="ADMIN", help=using_help)
+    c.add_argument("--json", action="store_true", help="print JSON")
+    c = client_sub.add_parser("delete", help="delete a client (every token it issued stops working)", parents=[common])
+    c.add_argument("id", type=int, metavar="ID", help="the client's numeric id (see client list)")
+    c.add_argument("--using", required=True, metavar="ADMIN", help=using_help)
+    c.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    c = client_sub.add_parser("secret", help="make a new secret for a client and print it once", parents=[common])
+    c.add_argument("id", type=int, metavar="ID", help="the client's numeric id (see client list)")
+    c.add_argument("--using", required=True, metavar="ADMIN", help=using_help)
+    c.add_argument("--scope", nargs="+", action="extend", default=[], metavar="SCOPE", help="scopes to print")
+    c.add_argument("--show-secret", action="store_true", help="print the secret even on a terminal")
+    c.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("default", "make a profile the default")
     p.add_argument("name", metavar="NAME")
@@ -227,6 +303,18 @@ def _command(name: str | None) -> tuple[Builder, Runner]:
             from zendesk_setup.cli.commands.login import LoginOptions, run_login
 
             return LoginOptions.from_args, run_login
+        case "migrate":
+            from zendesk_setup.cli.commands.migrate import MigrateOptions, run_migrate
+
+            return MigrateOptions.from_args, run_migrate
+        case "rotate":
+            from zendesk_setup.cli.commands.rotate import RotateOptions, run_rotate
+
+            return RotateOptions.from_args, run_rotate
+        case "client":
+            from zendesk_setup.cli.commands.client import ClientOptions, run_client
+
+            return ClientOptions.from_args, run_client
         case "default":
             from zendesk_setup.cli.commands.default import DefaultOptions, run_default
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import select
 import threading
 import webbrowser
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from zendesk_setup.cli.streams import confirm
@@ -28,11 +29,21 @@ def run_consent(
     accept_paste: bool,
     timeout: float,
     port: int | None = None,
+    prepare: Callable[[Consent], None] | None = None,
 ) -> TokenSet:
-    """Run one consent for ``draft`` (on ``port`` instead of the draft's when given); nothing is stored here."""
+    """Run one consent for ``draft`` (on ``port`` instead of the draft's when given); nothing is stored here.
+
+    ``prepare(consent)`` runs once the loopback port is bound and before the URL is shown (provisioning creates
+    the client there, registered for exactly this redirect URL).
+    """
     consent = service.begin_consent(draft, port=port)
     try:
-        io.print_err(f"Register this redirect URL on the OAuth client if you have not yet: {consent.redirect_uri}")
+        if prepare is not None:
+            prepare(consent)
+        else:
+            io.print_err(
+                f"Register this redirect URL on the OAuth client if you have not yet: {consent.redirect_uri}"
+            )
         io.print_err("Open this URL in a browser to consent:")
         io.print_err(consent.url)
         if open_browser:

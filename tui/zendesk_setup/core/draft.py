@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from zendesk_setup.core.errors import InputError
-from zendesk_setup.core.profiles import Profile, valid_email, validate_profile_name
+from zendesk_setup.core.profiles import CreatedClient, Profile, valid_email, validate_profile_name
 from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT, redirect_uri_for
 from zendesk_setup.core.secrets import Secret
 from zendesk_setup.core.subdomain import default_base_url, normalise_subdomain, validate_base_url
@@ -43,6 +43,7 @@ class ProfileDraft:
     redirect_port: int = DEFAULT_REDIRECT_PORT
     storage: Storage = Storage.KEYRING
     make_default: bool = False
+    created_client: CreatedClient | None = None
     original: Profile | None = None
     tokens: TokenSet | None = field(default=None, repr=False)
     tokens_for: tuple[Any, ...] | None = None
@@ -62,6 +63,7 @@ class ProfileDraft:
             scopes=tuple(profile.scopes),
             redirect_port=profile.redirect_port or DEFAULT_REDIRECT_PORT,
             storage=Storage(profile.storage),
+            created_client=profile.created_client,
             original=profile,
         )
 
@@ -147,8 +149,16 @@ class ProfileDraft:
             redirect_port=self.redirect_port if oauth else None,
             base_url=self.custom_base_url(),
             storage=self.storage,
+            created_client=self._client_record() if uses_client else None,
         )
         return profile.validate()
+
+    def _client_record(self) -> CreatedClient | None:
+        """The client zendesk-setup created, while the draft still uses it."""
+        created = self.created_client
+        if created is None or created.identifier != self.client_id.strip():
+            return None
+        return created
 
     def validate_instance(self) -> str:
         """Check the subdomain, the base URL and the name; returns the profile name (InputError naming the field)."""

@@ -75,6 +75,18 @@ class CheckRecord:
 
 
 @dataclass(frozen=True)
+class CreatedClient:
+    """The OAuth client zendesk-setup created for a profile: its numeric id and its identifier (the client_id)."""
+
+    id: int
+    identifier: str
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The mapping written under ``created_client:``."""
+        return {"id": self.id, "identifier": self.identifier}
+
+
+@dataclass(frozen=True)
 class Profile:
     """One saved Zendesk connection. It has no secret fields, so writing it can never leak one."""
 
@@ -88,6 +100,7 @@ class Profile:
     redirect_port: int | None = None
     base_url: str | None = None
     storage: Storage = Storage.KEYRING
+    created_client: CreatedClient | None = None
     checked: CheckRecord | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -123,6 +136,8 @@ class Profile:
             data["redirect_port"] = self.redirect_port
         if self.storage != Storage.KEYRING:
             data["storage"] = str(self.storage)
+        if self.created_client is not None:
+            data["created_client"] = self.created_client.to_yaml()
         if self.checked is not None:
             data["checked"] = self.checked.to_yaml()
         return data
@@ -316,6 +331,12 @@ def _profile_from_yaml(
     if port is not None and (not isinstance(port, int) or isinstance(port, bool)):
         raise bad(f"'redirect_port' of profile '{name}' must be a number", key_lines.get("redirect_port", line))
     checked = _check_from_yaml(raw.get("checked"))
+    created_client = _created_client_from_yaml(raw.get("created_client"))
+    if raw.get("created_client") is not None and created_client is None:
+        raise bad(
+            f"'created_client' of profile '{name}' must be a mapping with a numeric id and an identifier",
+            key_lines.get("created_client", line),
+        )
     try:
         profile = Profile(
             name=name,
@@ -328,12 +349,24 @@ def _profile_from_yaml(
             redirect_port=port,
             base_url=text("base_url"),
             storage=text("storage") or "keyring",
+            created_client=created_client,
             checked=checked,
         ).validate()
     except InputError as exc:
         field_line = key_lines.get(exc.field or "", line) if exc.field else line
         raise bad(f"profile '{name}': {exc.message.rstrip('.')}", field_line) from None
     return profile
+
+
+def _created_client_from_yaml(raw: Any) -> CreatedClient | None:
+    if not isinstance(raw, dict):
+        return None
+    client_id, identifier = raw.get("id"), raw.get("identifier")
+    if not isinstance(client_id, int) or isinstance(client_id, bool) or not isinstance(identifier, str):
+        return None
+    if not identifier or not identifier.isprintable() or any(ch.isspace() for ch in identifier):
+        return None
+    return CreatedClient(client_id, identifier)
 
 
 def _check_from_yaml(raw: Any) -> CheckRecord | None:

@@ -108,6 +108,27 @@ class CredentialsService:
         store.probe()
         return store
 
+    def probe_writable(self, profile: Profile) -> None:
+        """Prove the profile's secret entry can be read and written now (it is written back unchanged)."""
+        store = self.probe(profile.storage)
+        with self._locked(profile.name):
+            fields = store.get(profile.name)
+            if fields is None:
+                raise KeyringError(
+                    f"Profile '{profile.name}' has no secret entry to update.",
+                    "Secret missing",
+                    hint=f"Enter its secret again with `zendesk-setup edit {profile.name}`.",
+                )
+            store.set(profile.name, fields)
+
+    def store_client_secret(self, profile: Profile, client_secret: Secret) -> None:
+        """Replace the stored client secret of a saved profile (its tokens stay)."""
+        store = self.secrets(profile.storage)
+        with self._locked(profile.name):
+            fields = dict(store.get(profile.name) or {})
+            fields["client_secret"] = client_secret.reveal()
+            store.set(profile.name, fields)
+
     def session(self, profile: Profile) -> Session:
         """A session on a saved profile (its credentials, refreshed as needed)."""
         return Session(profile, self.secrets(profile.storage), self.config_dir, http_factory=self.http_factory)
@@ -376,7 +397,7 @@ class CredentialsService:
         profile = self.store.get(name)
         secrets = self.secrets(profile.storage)
         fields = {k: v for k, v in (secrets.get(name) or {}).items() if k not in TOKEN_FIELDS}
-        copy = replace(profile, name=new_name, checked=None)
+        copy = replace(profile, name=new_name, checked=None, created_client=None)  # the client stays the original's
         self._write(copy, fields, secrets, secrets, False, None)
         return copy
 

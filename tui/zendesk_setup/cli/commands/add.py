@@ -13,6 +13,7 @@ from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import EXIT_OK, InputError
 from zendesk_setup.core.paths import config_dir as resolve_config_dir
 from zendesk_setup.core.profiles import valid_email, validate_profile_name
+from zendesk_setup.core.provision import Provisioner, new_identifier
 from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT
 from zendesk_setup.core.scopes import validate_scopes
 from zendesk_setup.core.secrets import Secret
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     import argparse
 
     from zendesk_setup.cli.streams import IO
+    from zendesk_setup.core.oauth import TokenSet
+    from zendesk_setup.core.provision import Prepare
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class AddOptions:
     no_verify: bool = False
     make_default: bool = False
     insecure_storage: bool = False
+    create_client: bool = False
+    using: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> AddOptions:
@@ -66,6 +71,8 @@ class AddOptions:
             no_verify=args.no_verify,
             make_default=args.default,
             insecure_storage=args.insecure_storage,
+            create_client=args.create_client,
+            using=args.using,
         )
 
 
@@ -76,6 +83,8 @@ def run_add(opts: AddOptions, io: IO) -> int:
     service.ensure_name_free(draft.profile_name())
     if opts.insecure_storage:
         io.print_err("Warning: --insecure-storage keeps secrets in a plain-text file (mode 0600), not the OS keyring.")
+    if opts.create_client:
+        return _add_with_new_client(opts, draft, service, io)
     if draft.auth is AuthType.API_TOKEN:
         shutoff = API_TOKEN_SHUTOFF.isoformat()
         io.print_err(f"Note: Zendesk switches API tokens off on {shutoff}; consider --auth oauth.")
@@ -106,15 +115,55 @@ def run_add(opts: AddOptions, io: IO) -> int:
     return EXIT_OK
 
 
+def _add_with_new_client(opts: AddOptions, draft: ProfileDraft, service: CredentialsService, io: IO) -> int:
+    """Create the client through the admin profile ``--using``, then consent (OAuth), check and save as add does."""
+    provisioner = Provisioner(service, notify=io.print_err)
+    service.probe(draft.storage)
+    with provisioner.admin(opts.using or "") as admin:
+        if admin.profile.api_base_url != draft.api_base_url():
+            raise InputError(
+                f"Profile '{admin.profile.name}' is on {admin.profile.api_base_url}, not {draft.api_base_url()}: "
+                "a client is created on the admin's own account.",
+                field="using",
+            )
+        io.print_err(f"Creating the client as {admin.identity.describe()}.")
+
+        def consent(ready: ProfileDraft, prepare: Prepare | None) -> TokenSet:
+            return run_consent(
+                service,
+                ready,
+                io,
+                open_browser=not opts.no_browser,
+                accept_paste=opts.no_browser and io.stdin_is_tty(),
+                timeout=opts.timeout,
+                prepare=prepare,
+            )
+
+        result = provisioner.provision(draft, admin.clients, consent)
+    _report_saved(result.saved, io)
+    return EXIT_OK
+
+
 def _draft(opts: AddOptions) -> ProfileDraft:
     """The profile the flags describe, with every setting checked before any secret is read."""
     validate_profile_name(opts.name)
     auth = AuthType(opts.auth)
+    if opts.using and not opts.create_client:
+        raise InputError("--using names the admin profile for --create-client; add --create-client.")
     if auth is AuthType.API_TOKEN:
+        if opts.create_client:
+            raise InputError("--create-client is for --auth oauth or client_credentials.")
         if not valid_email(opts.email):
             raise InputError("--email with the agent's email address is needed for an API-token profile.")
         if opts.client_id or opts.scopes or opts.client_secret_stdin:
             raise InputError("--client-id, --client-secret-stdin and --scope belong to the OAuth auth types.")
+    elif opts.create_client:
+        if not opts.using:
+            raise InputError("--create-client needs --using ADMIN: the admin profile that creates the client.")
+        if opts.client_id or opts.client_secret_stdin:
+            raise InputError("--create-client makes the client and its secret; leave out --client-id and the secret.")
+        if opts.no_verify:
+            raise InputError("--create-client always checks the new client; leave out --no-verify.")
     else:
         if not opts.client_id:
             raise InputError(f"--client-id is needed for --auth {opts.auth}.")
@@ -127,7 +176,7 @@ def _draft(opts: AddOptions) -> ProfileDraft:
         use_base_url=bool(opts.base_url),
         base_url=opts.base_url or "",
         email=(opts.email or "").strip(),
-        client_id=(opts.client_id or "").strip(),
+        client_id=(opts.client_id or "").strip() or (new_identifier() if opts.create_client else ""),
         client_kind=ClientKind.CONFIDENTIAL if auth is AuthType.CLIENT_CREDENTIALS else ClientKind.PUBLIC,
         scopes=tuple(validate_scopes(list(opts.scopes))) if auth.uses_client else (),
         redirect_port=opts.port if opts.port is not None else DEFAULT_REDIRECT_PORT,

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import argparse
 
     from zendesk_setup.cli.streams import IO
+    from zendesk_setup.core.profiles import Profile
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def run_remove(opts: RemoveOptions, io: IO) -> int:
                 "API tokens cannot be revoked from here; "
                 "delete the token in Admin Center > Apps and integrations > APIs."
             )
+        elif profile.created_client is not None and _delete_created_client(service, profile, opts, io):
+            pass  # the client's tokens died with it
         else:
             try:
                 service.session(profile).revoke()
@@ -67,3 +70,32 @@ def run_remove(opts: RemoveOptions, io: IO) -> int:
     where = " and its secrets" if had_secret else " (it had no stored secrets)"
     io.print_out(f"Removed profile '{opts.name}'{where}.")
     return exit_code
+
+
+def _delete_created_client(service: CredentialsService, profile: Profile, opts: RemoveOptions, io: IO) -> bool:
+    """Offer to delete the OAuth client zendesk-setup created for this profile; True once it is deleted."""
+    from zendesk_setup.core.clients import ClientsApi
+
+    created = profile.created_client
+    assert created is not None
+    others = [
+        p.name
+        for p in service.store.load().profiles.values()
+        if p.name != profile.name and p.client_id == created.identifier
+    ]
+    question = f"Also delete the OAuth client '{created.identifier}' (id {created.id}) created for '{profile.name}'?"
+    if others:
+        io.print_err(f"Profiles {', '.join(others)} use this client too; it is kept.")
+        return False
+    if not (opts.yes or confirm(io, question)):
+        return False
+    session = service.session(profile)
+    try:
+        with session.http() as http:
+            ClientsApi(session, http, notify=io.print_err).delete(created.id)
+    except SetupError as exc:
+        io.print_err(f"Deleting the OAuth client failed: {exc.message}")
+        io.print_err(f"Delete it with `zendesk-setup client delete {created.id} --using ADMIN`; revoking the token.")
+        return False
+    io.print_out(f"Deleted the OAuth client '{created.identifier}' on Zendesk (its tokens stop working).")
+    return True

@@ -1,0 +1,256 @@
+"""Provisioning: OAuth clients made through an admin profile, migrations off API tokens, and secret rotation.
+
+Every path ends in the credentials service's one pipeline (``check`` then ``save``); this module only adds the
+client: it creates it before the consent or the check, records it in the profile, and deletes it again when
+anything after its creation fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from zendesk_setup.core.clients import ClientsApi, OAuthClient, admin_error
+from zendesk_setup.core.draft import NO_SECRET, ProfileDraft
+from zendesk_setup.core.errors import InputError, SetupError
+from zendesk_setup.core.profiles import CreatedClient, Profile
+from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT
+from zendesk_setup.core.vocab import AuthType, ClientKind
+
+if TYPE_CHECKING:
+    from zendesk_setup.core.consent import Consent
+    from zendesk_setup.core.oauth import TokenSet
+    from zendesk_setup.core.service import CheckResult, CredentialsService, SaveResult
+    from zendesk_setup.core.zendesk import Identity
+
+Notify = Callable[[str], None]
+Prepare = Callable[["Consent"], None]
+ConsentRunner = Callable[[ProfileDraft, Prepare | None], "TokenSet"]
+"""Runs one browser consent for a draft; calls ``prepare(consent)`` once the loopback port is bound, before the
+browser opens (that is when a client is created with the exact redirect URL), and returns the tokens."""
+
+MIGRATION_SCOPES = ("read", "write")
+API_TOKENS_PAGE = "Admin Center > Apps and integrations > APIs > API tokens"
+
+
+def host_label() -> str:
+    """This machine's name, as a short label for a client's name and identifier."""
+    name = re.sub(r"[^a-z0-9-]+", "-", socket.gethostname().split(".")[0].lower()).strip("-")
+    return name[:30] or "this-machine"
+
+
+def new_identifier(host: str | None = None) -> str:
+    """A fresh, unique-looking client identifier: ``zendesk-setup-HOST-abc123``."""
+    return f"zendesk-setup-{host or host_label()}-{secrets.token_hex(3)}"
+
+
+def client_name(host: str | None = None) -> str:
+    """The client's name shown in Admin Center: ``zendesk-setup on HOST``."""
+    return f"zendesk-setup on {host or host_label()}"
+
+
+def token_page_url(profile: Profile) -> str:
+    """Where the profile's account lists its API tokens in Admin Center."""
+    return f"{profile.api_base_url}/admin/apps-integrations/apis/api-tokens"
+
+
+@dataclass(frozen=True)
+class Admin:
+    """An admin profile ready to manage OAuth clients: who it is, and its Clients API."""
+
+    profile: Profile
+    identity: Identity
+    clients: ClientsApi
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    """A saved profile and the client created for it (None when an existing client was used)."""
+
+    saved: SaveResult
+    client: OAuthClient | None
+
+
+class Provisioner:
+    """Creates OAuth clients through admin profiles and saves the profiles that use them."""
+
+    def __init__(self, service: CredentialsService, *, notify: Notify | None = None) -> None:
+        self.service = service
+        self.notify = notify or (lambda _text: None)
+
+    # Admins --------------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def admin(self, name: str, *, require_admin: bool = True) -> Iterator[Admin]:
+        """Check ``name``'s credentials against Zendesk and open its Clients API (InputError unless an admin)."""
+        profile = self.service.store.get(name)
+        session = self.service.session(profile)
+        identity = session.check(notify=self.notify)
+        if require_admin and (identity.role or "").lower() != "admin":
+            raise admin_error(profile.name, identity)
+        with session.http() as http:
+            yield Admin(profile, identity, ClientsApi(session, http, notify=self.notify))
+
+    # Creating and saving ---------------------------------------------------------------------------
+
+    def provision(
+        self,
+        draft: ProfileDraft,
+        clients: ClientsApi | None,
+        consent: ConsentRunner | None,
+        *,
+        name: str | None = None,
+    ) -> ProvisionResult:
+        """Create the draft's client through ``clients`` (unless None), consent if OAuth, then check and save.
+
+        A client created here is deleted again, and tokens issued here revoked, when any later step fails; the
+        draft's original profile is then left exactly as it was.
+        """
+        created: OAuthClient | None = None
+        tokens: TokenSet | None = None
+
+        def create(redirect_uris: list[str]) -> OAuthClient:
+            nonlocal created
+            assert clients is not None
+            kind = ClientKind.CONFIDENTIAL if draft.confidential else ClientKind.PUBLIC
+            created = clients.create(
+                name=name or client_name(), identifier=draft.client_id, kind=kind, redirect_uris=redirect_uris
+            )
+            shown = f"for {', '.join(created.redirect_uris)}" if created.redirect_uris else "with no redirect URL"
+            self.notify(f"Created {kind} OAuth client '{created.identifier}' (id {created.id}) {shown}.")
+            return created
+
+        try:
+            if draft.auth is AuthType.OAUTH:
+                if consent is None:
+                    raise InputError("An OAuth profile needs a browser consent.", field="consent")
+
+                def prepare(begun: Consent) -> None:
+                    create([begun.redirect_uri])
+
+                tokens = consent(draft, prepare if clients is not None else None)
+                draft = draft.with_tokens(tokens)
+            elif clients is not None:
+                client = create([])
+                draft = draft.with_answers(client_secret=client.secret)
+            if created is not None:
+                draft = draft.with_answers(created_client=CreatedClient(created.id, created.identifier))
+            check = self.service.check(draft, notify=self.notify)
+            saved = self.service.save(draft, check)
+        except BaseException:
+            self._undo(clients, created, draft, tokens)
+            raise
+        return ProvisionResult(saved, replace(created, secret=NO_SECRET) if created is not None else None)
+
+    def _undo(
+        self, clients: ClientsApi | None, created: OAuthClient | None, draft: ProfileDraft, tokens: TokenSet | None
+    ) -> None:
+        """Delete a client this attempt created (its tokens go with it), else revoke the tokens it got."""
+        if clients is not None and created is not None:
+            try:
+                clients.delete(created.id)
+                self.notify(f"Deleted the OAuth client '{created.identifier}' again; nothing was changed.")
+            except SetupError as exc:
+                self.notify(
+                    f"Could not delete the OAuth client '{created.identifier}' (id {created.id}) again: "
+                    f"{exc.message} Delete it in Admin Center > Apps and integrations > APIs > OAuth clients."
+                )
+            return
+        if tokens is not None:
+            with contextlib.suppress(SetupError):
+                self.service.revoke_issued([(draft.api_base_url(), tokens)])
+
+    # Migration -----------------------------------------------------------------------------------------
+
+    def migration_draft(
+        self,
+        profile: Profile,
+        *,
+        to: AuthType = AuthType.OAUTH,
+        scopes: tuple[str, ...] = MIGRATION_SCOPES,
+        client_id: str | None = None,
+        port: int | None = None,
+    ) -> ProfileDraft:
+        """The draft that turns an API-token profile into ``to`` under the same name and settings."""
+        if profile.auth != AuthType.API_TOKEN:
+            raise InputError(
+                f"Profile '{profile.name}' already uses {profile.auth}; migrate moves API-token profiles to OAuth.",
+                "Nothing to migrate",
+            )
+        if to not in (AuthType.OAUTH, AuthType.CLIENT_CREDENTIALS):
+            raise InputError("--to must be oauth or client_credentials.", field="to")
+        if to is AuthType.CLIENT_CREDENTIALS and client_id:
+            raise InputError(
+                "--client-id cannot be used with --to client_credentials: its secret would have to be typed in. "
+                "Leave it out and a client is created, its secret stored without anyone seeing it.",
+                field="client_id",
+            )
+        return replace(
+            ProfileDraft.from_profile(profile),
+            auth=to,
+            email="",
+            client_id=client_id or new_identifier(),
+            client_kind=ClientKind.CONFIDENTIAL if to is AuthType.CLIENT_CREDENTIALS else ClientKind.PUBLIC,
+            scopes=tuple(scopes),
+            redirect_port=port or profile.redirect_port or DEFAULT_REDIRECT_PORT,
+            created_client=None,
+        )
+
+    def migrate(
+        self,
+        name: str,
+        consent: ConsentRunner | None,
+        *,
+        to: AuthType = AuthType.OAUTH,
+        scopes: tuple[str, ...] = MIGRATION_SCOPES,
+        client_id: str | None = None,
+        port: int | None = None,
+    ) -> ProvisionResult:
+        """Move the API-token profile ``name`` to OAuth in place: same name, one atomic save, API token last."""
+        profile = self.service.store.get(name)
+        draft = self.migration_draft(profile, to=to, scopes=scopes, client_id=client_id, port=port)
+        self.service.probe(profile.storage)
+        self.service.stored_fields(ProfileDraft.from_profile(profile))  # a damaged entry stops us before Zendesk
+        with self.admin(name, require_admin=client_id is None) as admin:
+            self.notify(f"Profile '{name}' signs in as {admin.identity.describe()}.")
+            clients = None if client_id else admin.clients
+            return self.provision(draft, clients, consent, name=client_name())
+
+    # Rotation ----------------------------------------------------------------------------------------------
+
+    def rotate(self, name: str, using: str) -> tuple[Profile, CheckResult]:
+        """A new client secret for ``name`` through the admin profile ``using``, stored at once, then checked."""
+        profile = self.service.store.get(name)
+        confidential = profile.auth == AuthType.CLIENT_CREDENTIALS or (
+            profile.auth == AuthType.OAUTH and profile.client_kind == ClientKind.CONFIDENTIAL
+        )
+        if not confidential:
+            raise InputError(
+                f"Profile '{name}' has no client secret to rotate ({profile.auth}, "
+                f"{profile.client_kind or 'no client'}); rotate is for client credentials and confidential clients.",
+                "Nothing to rotate",
+            )
+        self.service.probe_writable(profile)  # the old secret dies when Zendesk answers: the store must take the new
+        with self.admin(using) as admin:
+            client_number = profile.created_client.id if profile.created_client is not None else None
+            if client_number is None:
+                found = admin.clients.find(profile.client_id or "")
+                if found is None:
+                    raise InputError(
+                        f"Profile '{using}' sees no OAuth client with the identifier '{profile.client_id}'.",
+                        "No such client",
+                        hint=f"List the clients with `zendesk-setup client list --using {using}`.",
+                    )
+                client_number = found.id
+            rotated = admin.clients.generate_secret(client_number)
+            self.notify(f"Zendesk made a new secret for client '{profile.client_id}'; the old one no longer works.")
+            self.service.store_client_secret(profile, rotated.secret)
+        draft = ProfileDraft.from_profile(profile).with_answers(client_secret=rotated.secret)
+        check = self.service.check(draft, notify=self.notify)
+        saved = self.service.save(draft, check)
+        return saved.profile, check

@@ -86,6 +86,9 @@ LAZY_IMPORTS: dict[str, dict[str, str]] = {
     "zendesk_setup/cli/common.py": {
         "zendesk_setup.core.oauth": "list and show import cli.common; " + OAUTH,
     },
+    "zendesk_setup/cli/commands/remove.py": {
+        "zendesk_setup.core.clients": "only a profile with a created client deletes it; " + ZENDESK,
+    },
     "zendesk_setup/cli/commands/show.py": {
         "zendesk_setup.core.redirect": "only an OAuth profile shows a redirect URL (secrets, urllib.parse: ~10 ms)",
     },
@@ -123,6 +126,7 @@ LAZY_IMPORTS: dict[str, dict[str, str]] = {
         "httpx": "load_profile().client() builds its own httpx client and auth; token/header/env never do",
         "zendesk_setup.core.oauth": "session is on the token path; " + OAUTH,
         "zendesk_setup.core.atomic": "only an OAuth token refresh writes; " + ATOMIC,
+        "requests": "an optional dependency: only load_profile().requests_auth() needs it",
     },
     "zendesk_setup/ui/app.py": {
         "zendesk_setup.core.draft": WIZARD_CORE,

@@ -58,7 +58,8 @@ def test_migrate_to_client_credentials_needs_no_browser_and_shows_no_secret(
     cli: Callable[..., CliResult], fake: FakeZendesk, config_dir: Path, api_token_profile: Callable[..., str]
 ) -> None:
     api_token_profile("ci")
-    result = cli("migrate", "ci", "--to", "client_credentials", "--scope", "read", "--yes", env={"BROWSER": "/bin/false"})
+    no_browser = {"BROWSER": "/bin/false"}
+    result = cli("migrate", "ci", "--to", "client_credentials", "--scope", "read", "--yes", env=no_browser)
     assert result.code == 0, result.err
     (identifier,) = fake.clients_created
     client = fake.clients[identifier]

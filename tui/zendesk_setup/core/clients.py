@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from zendesk_setup.core.errors import InputError, ZendeskError, one_line
 from zendesk_setup.core.secrets import Secret
 from zendesk_setup.core.vocab import AuthType, ClientKind
+from zendesk_setup.core.zendesk import error_text, request, status_error
 
 if TYPE_CHECKING:
     import httpx
@@ -148,13 +150,11 @@ class ClientsApi:
         """The next page's path, only on the profile's own host (a foreign URL is never followed)."""
         if not isinstance(value, str) or not value:
             return None
-        import httpx
-
-        target = httpx.URL(value)
-        base = self.http.base_url
-        if target.is_absolute_url and (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+        target = urlsplit(value)
+        base = urlsplit(str(self.http.base_url))
+        if target.netloc and (target.scheme, target.netloc) != (base.scheme, base.netloc):
             return None
-        return target.raw_path.decode("ascii")
+        return f"{target.path}?{target.query}" if target.query else target.path
 
     def _call(
         self,
@@ -165,18 +165,14 @@ class ClientsApi:
         identifier: str | None = None,
         client_id: int | None = None,
     ) -> dict[str, Any]:
-        from zendesk_setup.core.zendesk import request
-
         headers = {"Accept": "application/json"}
         kwargs: dict[str, Any] = {"json": json} if json is not None else {}
         with self.session.naming_errors():
-            response = None
-            for force_refresh in (False, True):
-                headers["Authorization"] = self.session.auth_header(force_refresh=force_refresh)
+            headers["Authorization"] = self.session.auth_header()
+            response = request(self.http, method, url, headers=headers, notify=self.notify, **kwargs)
+            if response.status_code == 401 and self.session.profile.auth != AuthType.API_TOKEN:
+                headers["Authorization"] = self.session.auth_header(force_refresh=True)
                 response = request(self.http, method, url, headers=headers, notify=self.notify, **kwargs)
-                if response.status_code != 401 or self.session.profile.auth == AuthType.API_TOKEN:
-                    break
-            assert response is not None
             if response.status_code >= 300:
                 raise self._error(response, identifier=identifier, client_id=client_id)
         if response.status_code == 204 or not response.content:
@@ -193,8 +189,6 @@ class ClientsApi:
 
     def _error(self, response: httpx.Response, *, identifier: str | None, client_id: int | None) -> ZendeskError:
         """One clear sentence per refusal: not an admin, no write scope, a taken identifier, a bad redirect URL."""
-        from zendesk_setup.core.zendesk import error_text, status_error
-
         status = response.status_code
         name = self.profile_name
         detail = (error_text(response) or "").lower()

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import profile_store
@@ -116,8 +117,6 @@ def _create(opts: ClientOptions, provisioner: Provisioner, io: IO) -> int:
 
 def _check_redirect(url: str) -> None:
     """The redirect URL rule of Admin Center, said before Zendesk is asked: https, or http on a loopback host."""
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - a port that is not a number raises ValueError here

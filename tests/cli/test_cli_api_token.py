@@ -190,8 +190,9 @@ def test_list_and_show_never_show_a_secret(cli: Cli, acme: FakeZendesk, config_d
     assert listing.code == 0
     assert_clean(listing, API_TOKEN)
     lines = listing.out.splitlines()
-    assert lines[0].split() == ["NAME", "SUBDOMAIN", "AUTH", "LAST", "CHECK"]
+    assert lines[0].split() == ["NAME", "SUBDOMAIN", "AUTH", "EXPIRES", "LAST", "CHECK"]
     assert lines[1].startswith("*") and " acme " in lines[1] and "api_token" in lines[1]
+    assert "API token off 2027-04-30 (" in lines[1]
     assert not lines[2].startswith("*") and " sandbox " in lines[2]
     assert "ok (Ada Admin)" in lines[1]
 

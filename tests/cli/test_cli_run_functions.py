@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,11 @@ def test_list_json_on_an_empty_config_dir(config_dir: Path) -> None:
     assert written(io_) == ("[]\n", "")
 
 
+def days_to_shutoff() -> int:
+    """Days from today (UTC) to the API-token shut-off, as list and show print them."""
+    return (date(2027, 4, 30) - datetime.now(UTC).date()).days
+
+
 def test_list_marks_the_default(config_dir: Path) -> None:
     save(config_dir, "acme")
     save(config_dir, "other", make_default=False)
@@ -78,10 +84,11 @@ def test_list_marks_the_default(config_dir: Path) -> None:
 
     run_list(ListOptions(config_dir=str(config_dir)), io_)
 
+    ends = f"API token off 2027-04-30 ({days_to_shutoff()} d)"
     assert written(io_)[0] == (
-        "   NAME   SUBDOMAIN  AUTH       LAST CHECK\n"
-        "*  acme   acme       api_token  never checked\n"
-        "   other  acme       api_token  never checked\n"
+        f"   NAME   SUBDOMAIN  AUTH       {'EXPIRES'.ljust(len(ends))}  LAST CHECK\n"
+        f"*  acme   acme       api_token  {ends}  never checked\n"
+        f"   other  acme       api_token  {ends}  never checked\n"
     )
 
 
@@ -98,7 +105,9 @@ def test_show_writes_the_settings_and_the_keyring_entry_never_the_token(config_d
         "base url:     https://acme.zendesk.com\n"
         "auth:         api_token\n"
         f"email:        {EMAIL}\n"
-        "note:         Zendesk switches API tokens off on 2027-04-30; move to OAuth.\n"
+        f"expires:      API token off 2027-04-30 ({days_to_shutoff()} d)\n"
+        "              Zendesk switches every API token off on 2027-04-30; run `zendesk-setup migrate acme` to move "
+        "it to OAuth.\n"
         "last check:   never checked\n"
         "secrets:      OS keyring, service 'zendesk-setup', entry 'acme'\n"
         "              holds api_token (never shown)\n"

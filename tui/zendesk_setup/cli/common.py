@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from zendesk_setup.core.expiry import profile_expiry, today_utc
 from zendesk_setup.core.paths import config_dir as resolve_config_dir
 from zendesk_setup.core.profiles import Profile, ProfileStore
 from zendesk_setup.core.vocab import AuthType
@@ -22,6 +23,8 @@ def profile_json(profile: Profile, default: str | None) -> dict[str, Any]:
     data: dict[str, Any] = {"name": profile.name, "default": profile.name == default}
     data.update(profile.to_yaml())
     data["base_url"] = profile.api_base_url
+    expiry = profile_expiry(profile)
+    data["expires"] = expiry.to_json(today_utc()) if expiry is not None else None
     return data
 
 

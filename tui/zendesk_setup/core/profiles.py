@@ -45,6 +45,23 @@ def validate_profile_name(name: str) -> str:
     return name
 
 
+def _stamp(moment: datetime) -> str:
+    """A moment as written in profiles.yaml: UTC, to the second, ``Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _moment(raw: Any) -> datetime | None:
+    """A moment read from profiles.yaml (text or a YAML timestamp), in UTC; None when it is not one."""
+    if isinstance(raw, str):
+        try:
+            raw = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(raw, datetime):
+        return None
+    return raw if raw.tzinfo is not None else raw.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class CheckRecord:
     """The result of the last check against Zendesk."""
@@ -64,7 +81,7 @@ class CheckRecord:
 
     def to_yaml(self) -> dict[str, Any]:
         """The mapping written under ``checked:``."""
-        data: dict[str, Any] = {"at": self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "ok": self.ok}
+        data: dict[str, Any] = {"at": _stamp(self.at), "ok": self.ok}
         if self.user:
             data["user"] = self.user
         if self.role:
@@ -101,6 +118,7 @@ class Profile:
     base_url: str | None = None
     storage: Storage = Storage.KEYRING
     created_client: CreatedClient | None = None
+    refresh_expires: datetime | None = field(default=None, compare=False)
     checked: CheckRecord | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -138,6 +156,8 @@ class Profile:
             data["storage"] = str(self.storage)
         if self.created_client is not None:
             data["created_client"] = self.created_client.to_yaml()
+        if self.refresh_expires is not None:
+            data["refresh_expires"] = _stamp(self.refresh_expires)
         if self.checked is not None:
             data["checked"] = self.checked.to_yaml()
         return data
@@ -350,6 +370,7 @@ def _profile_from_yaml(
             base_url=text("base_url"),
             storage=text("storage") or "keyring",
             created_client=created_client,
+            refresh_expires=_moment(raw.get("refresh_expires")),
             checked=checked,
         ).validate()
     except InputError as exc:
@@ -372,16 +393,9 @@ def _created_client_from_yaml(raw: Any) -> CreatedClient | None:
 def _check_from_yaml(raw: Any) -> CheckRecord | None:
     if not isinstance(raw, dict):
         return None
-    at = raw.get("at")
-    if isinstance(at, str):
-        try:
-            at = datetime.fromisoformat(at.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if not isinstance(at, datetime):
+    at = _moment(raw.get("at"))
+    if at is None:
         return None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
 
     def opt(key: str) -> str | None:
         value = raw.get(key)
@@ -519,6 +533,16 @@ class ProfileStore:
         with self.editing() as document:
             self._require(document, name)
             document.default = name
+
+    def record_refresh_expiry(self, name: str, moment: datetime | None) -> None:
+        """Store when the profile's refresh token expires (a missing profile, or no change, writes nothing)."""
+        stamp = moment.replace(microsecond=0) if moment is not None else None
+        current = self.load().profiles.get(name)
+        if current is None or current.refresh_expires == stamp:
+            return
+        with self.editing() as document:
+            if name in document.profiles:
+                document.profiles[name] = replace(document.profiles[name], refresh_expires=stamp)
 
     def record_check(self, name: str, record: CheckRecord) -> None:
         """Store the result of a check on a profile (a missing profile is ignored)."""

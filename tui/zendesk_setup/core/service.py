@@ -219,6 +219,7 @@ class CredentialsService:
         profile = draft.to_profile()
         if check is not None:
             profile = profile.with_check(check_record(check.identity))
+        profile = replace(profile, refresh_expires=self._refresh_expiry(draft, check))
         target = self.probe(profile.storage)
         original = draft.original
         source = self.secrets(original.storage) if original is not None else target
@@ -229,6 +230,18 @@ class CredentialsService:
         self._write(profile, stored if fields is None else fields, target, source, draft.make_default, replaces)
         is_default = self.store.load().default == profile.name
         return SaveResult(profile, check, self.store.path, target.describe(profile.name), is_default)
+
+    @staticmethod
+    def _refresh_expiry(draft: ProfileDraft, check: CheckResult | None) -> datetime | None:
+        """When the refresh token being saved expires: from new tokens, else what the saved profile recorded."""
+        if draft.auth is not AuthType.OAUTH:
+            return None
+        tokens = draft.tokens if draft.has_new_tokens() else None
+        if tokens is None:
+            return draft.original.refresh_expires if draft.original is not None else None
+        if tokens.refresh_expires_at is None:
+            return None
+        return datetime.fromtimestamp(tokens.refresh_expires_at, UTC).replace(microsecond=0)
 
     def add(self, draft: ProfileDraft, *, verify: bool = True, notify: Notify | None = None) -> SaveResult:
         """Check the draft (unless ``verify`` is False), then save it; nothing is saved when the check fails."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -158,7 +160,16 @@ class Session:
                         "the new token was not stored."
                     )
                 self.secrets.set(self.profile.name, fields)
+            self._record_refresh_expiry(fresh)
             return fresh.access_token.reveal()
+
+    def _record_refresh_expiry(self, fresh: Any) -> None:
+        """Note in profiles.yaml when the new refresh token expires, for list and the home screen (best effort)."""
+        if self.profile.auth != "oauth" or fresh.refresh_token is None:
+            return
+        moment = datetime.fromtimestamp(fresh.refresh_expires_at, UTC) if fresh.refresh_expires_at else None
+        with contextlib.suppress(SetupError, OSError):
+            ProfileStore(self.config_dir).record_refresh_expiry(self.profile.name, moment)
 
     def _refuse_rejected(self, fields: dict[str, Any]) -> None:
         """Raise the way back when Zendesk has rejected this profile's tokens (recorded by ``record_rejected``)."""

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import last_check, profile_json, profile_store
 from zendesk_setup.core.errors import EXIT_OK
+from zendesk_setup.core.expiry import profile_expiry, today_utc
 from zendesk_setup.core.profiles import Profile
 from zendesk_setup.core.secrets import secret_store_for
-from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF, AuthType, ClientKind
+from zendesk_setup.core.vocab import AuthType, ClientKind
 
 if TYPE_CHECKING:
     import argparse
@@ -63,8 +64,6 @@ def run_show(opts: ShowOptions, io: IO) -> int:
     lines.append(f"auth:         {profile.auth}")
     if profile.auth == AuthType.API_TOKEN:
         lines.append(f"email:        {profile.email}")
-        shutoff = API_TOKEN_SHUTOFF.isoformat()
-        lines.append(f"note:         Zendesk switches API tokens off on {shutoff}; move to OAuth.")
     else:
         lines.append(f"client id:    {profile.client_id}")
         if profile.client_kind:
@@ -74,6 +73,13 @@ def run_show(opts: ShowOptions, io: IO) -> int:
             from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT, redirect_uri_for
 
             lines.append(f"redirect url: {redirect_uri_for(profile.redirect_port or DEFAULT_REDIRECT_PORT)}")
+    expiry = profile_expiry(profile)
+    if expiry is not None:
+        lines.append(f"expires:      {expiry.short(today_utc())}")
+        lines.append(f"              {expiry.note}")
+    if profile.created_client is not None:
+        made = profile.created_client
+        lines.append(f"created:      OAuth client {made.identifier} (id {made.id}), made by zendesk-setup")
     lines.append(f"last check:   {last_check(profile)}")
     if profile.checked is not None and not profile.checked.ok and profile.checked.message:
         lines.append(f"              {profile.checked.message}")

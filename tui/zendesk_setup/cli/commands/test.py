@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import profile_store, scope_report
 from zendesk_setup.core.errors import EXIT_OK, SetupError
+from zendesk_setup.core.expiry import profile_expiry, today_utc
 from zendesk_setup.core.service import CredentialsService
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ def run_test(opts: TestOptions, io: IO) -> int:
         "user": {"id": identity.user_id, "name": identity.name, "email": identity.email, "role": identity.role},
         "account_url": identity.account_url,
     }
+    saved = service.store.load().profiles.get(profile.name, profile)  # with the expiry a refresh just recorded
+    expiry = profile_expiry(saved)
+    result["expires"] = expiry.to_json(today_utc()) if expiry is not None else None
     difference = scope_report(profile, identity)
     if identity.scopes is not None:
         result["granted_scopes"] = list(identity.scopes)

@@ -436,7 +436,7 @@ def print_rows(rows: list[Row]) -> list[bool]:
     return verdicts
 
 
-SECTIONS = ("imports", "cli", "tui", "oauth", "memory")
+SECTIONS = ("imports", "cli", "tui", "oauth", "memory", "api")
 
 
 @dataclass
@@ -571,6 +571,88 @@ def section_memory(bench: Bench) -> None:
         print(f"  {label:<34}{peak_rss_kib(argv, bench.env) / 1024:>8.1f} MiB")
 
 
+ZENPY_FETCH = """\
+import sys, requests
+from zenpy import Zenpy
+from zendesk_setup import load_profile
+profile = load_profile(sys.argv[1])
+session = requests.Session()
+session.auth = profile.requests_auth()
+session.authorized = True
+zenpy = Zenpy(subdomain=profile.subdomain, session=session)
+print(sum(1 for _ in zenpy.tickets(cursor_pagination=True)))
+"""
+API_RECORDS = 10_000
+API_SMALL = 1_000
+
+
+def section_api(bench: Bench) -> None:
+    """``api --paginate`` over 10,000 records against zenpy on the same records; peak RSS at 10,000 and 1,000."""
+    from tests.fake_lists import seed_list
+    from tests.fake_zendesk import running_fake
+
+    from zendesk_setup.core.profiles import Profile, ProfileStore
+    from zendesk_setup.core.secrets import KeyringSecretStore
+
+    runs = 3 if bench.runs <= 5 else 5
+    print(f"api --paginate against the fake Zendesk ({runs} runs each, interleaved; records streamed to a file)")
+    try:
+        import zenpy  # noqa: F401
+    except ImportError:
+        print("  skipped: zenpy is not installed (pip install -e '.[test]').")
+        return
+    folder = bench.root / "config-api"
+    with running_fake() as fake:
+        fake.add_api_token(API_TOKEN, "ada@acme.test")
+        seed_list(fake, "tickets", API_RECORDS)
+        seed_list(fake, "users", API_SMALL)
+        profile = Profile(
+            name="bench-api", subdomain="acme", auth="api_token", email="ada@acme.test", base_url=fake.url
+        ).validate()
+        ProfileStore(folder).save(profile, make_default=True)
+        KeyringSecretStore().set("bench-api", {"api_token": API_TOKEN})
+        env = {
+            **bench.env,
+            "ZENDESK_SETUP_CONFIG_DIR": str(folder),
+            "ZENPY_FORCE_SCHEME": "http",
+            "ZENPY_FORCE_NETLOC": fake.url.removeprefix("http://"),
+        }
+        api = [*bench.cli, "api", "bench-api", "--paginate"]
+        api_big = [*api, "/api/v2/tickets.json", "--flat", "tickets"]
+        api_small = [*api, "/api/v2/users.json", "--flat", "users"]
+        zenpy_big = [sys.executable, "-c", ZENPY_FETCH, "bench-api"]
+        times: dict[str, list[float]] = {"api": [], "zenpy": []}
+        for i in range(runs + 1):
+            order = [("api", api_big), ("zenpy", zenpy_big)]
+            for kind, argv in order if i % 2 else reversed(order):
+                elapsed, out, _ = run_once(argv, env, check=True)
+                count = len(out.splitlines()) if kind == "api" else int(out.split()[-1])
+                if count != API_RECORDS:
+                    raise BenchCrash(f"{kind} fetched {count} records, not {API_RECORDS}")
+                if i:
+                    times[kind].append(elapsed)
+        rss_big = peak_rss_kib(api_big, env)
+        rss_small = peak_rss_kib(api_small, env)
+        rss_zenpy = peak_rss_kib(zenpy_big, env)
+    api_s, zenpy_s = statistics.median(times["api"]), statistics.median(times["zenpy"])
+    fast = api_s <= zenpy_s
+    flat = rss_big <= 1.2 * rss_small
+    bench.verdicts += [fast, flat]
+    print(
+        f"  api --paginate --flat, {API_RECORDS} records   {api_s * 1000:>8.0f} ms  "
+        f"{API_RECORDS / api_s:>8.0f} records/s  peak RSS {rss_big / 1024:.1f} MiB"
+    )
+    print(
+        f"  zenpy + requests_auth(), same records {zenpy_s * 1000:>8.0f} ms  "
+        f"{API_RECORDS / zenpy_s:>8.0f} records/s  peak RSS {rss_zenpy / 1024:.1f} MiB"
+    )
+    print(f"  api time / zenpy time: {api_s / zenpy_s:.2f}x (budget <= 1.00x) {verdict(fast)}")
+    print(
+        f"  api peak RSS {API_RECORDS} vs {API_SMALL} records: {rss_big / 1024:.1f} vs {rss_small / 1024:.1f} MiB, "
+        f"{rss_big / rss_small:.2f}x (budget <= 1.20x) {verdict(flat)}"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Set everything up, run the chosen sections, print the report; returns the exit code."""
     chosen = [name.strip() for name in args.only.split(",")] if args.only else list(SECTIONS)
@@ -611,6 +693,7 @@ def run(args: argparse.Namespace) -> int:
             "tui": section_tui,
             "oauth": section_oauth,
             "memory": section_memory,
+            "api": section_api,
         }
         for name in chosen:
             print()

@@ -20,6 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+try:
+    from tests.fake_lists import answer_list
+except ImportError:  # run as a script: python tests/fake_zendesk.py
+    from fake_lists import answer_list  # type: ignore[no-redef]
+
 CODE_TTL = 120.0
 DEFAULT_ACCESS_TTL = 1800
 DEFAULT_REFRESH_TTL = 2592000
@@ -976,6 +981,9 @@ class FakeZendesk:
         if clients_match:
             return self._clients_api(method, clients_match, user, body)
         resource = path[len("/api/v2/") :].split("/")[0].removesuffix(".json")
+        listed = answer_list(self, method, path, query or {})
+        if listed is not None:
+            return _Reply(listed[0], listed[1], "application/json; charset=utf-8", listed[2])
         if path == "/api/v2/account/settings.json":
             return _json_reply(200, {"settings": {"branding": {"header_color": "1F73B7"}}})
         if method == "GET":

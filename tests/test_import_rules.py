@@ -48,6 +48,7 @@ SCRIPT_ENTRIES = (
     "zendesk_setup.cli.commands.token",
     "zendesk_setup.cli.commands.header",
     "zendesk_setup.cli.commands.env",
+    "zendesk_setup.cli.commands.exec",
     "zendesk_setup.cli.commands.default",
     "zendesk_setup.cli.commands.rename",
     "zendesk_setup.cli.commands.remove",

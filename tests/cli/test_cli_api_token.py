@@ -152,25 +152,34 @@ def test_token_header_and_env_print_what_scripts_need(cli: Cli, acme: FakeZendes
     expected = "Basic " + base64.b64encode(f"{EMAIL}/token:{API_TOKEN}".encode()).decode()
     assert header.out == expected + "\n"
 
+    cleared = [
+        "ZENDESK_DOMAIN", "ZENDESK_OAUTH_TOKEN", "ZENDESK_PASSWORD", "ZENDESK_OAUTH_CLIENT_ID",
+        "ZENDESK_OAUTH_CLIENT_SECRET",
+    ]  # fmt: skip
     sh = cli("env")
     assert sh.code == 0
     assert sh.out.splitlines() == [
+        "unset " + " ".join(cleared),
         "export ZENDESK_SUBDOMAIN='acme'",
+        f"export ZENDESK_BASE_URL='{acme.url}'",
         f"export ZENDESK_EMAIL='{EMAIL}'",
         f"export ZENDESK_API_TOKEN='{API_TOKEN}'",
     ]
+    assert "ZENDESK_BASE_URL, which zcli, zenpy and python-zendesk-sdk ignore" in sh.err
     dotenv = cli("env", "--format", "dotenv")
     assert dotenv.out.splitlines() == [
         'ZENDESK_SUBDOMAIN="acme"',
+        f'ZENDESK_BASE_URL="{acme.url}"',
         f'ZENDESK_EMAIL="{EMAIL}"',
         f'ZENDESK_API_TOKEN="{API_TOKEN}"',
-    ]
+    ] + [f'{name}=""' for name in cleared]
     as_json = cli("env", "acme", "--format", "json")
     assert json.loads(as_json.out) == {
         "ZENDESK_SUBDOMAIN": "acme",
+        "ZENDESK_BASE_URL": acme.url,
         "ZENDESK_EMAIL": EMAIL,
         "ZENDESK_API_TOKEN": API_TOKEN,
-    }
+    } | dict.fromkeys(cleared, "")
     assert cli("env", "--format", "yaml").code == 2
     assert acme.requests[-1][1] == "/api/v2/users/me.json"
     assert len(acme.requests) == 1

@@ -137,8 +137,15 @@ def test_token_and_env_write_the_secret_to_the_given_stream(config_dir: Path) ->
     run_env(EnvOptions(config_dir=str(config_dir), name="acme", format="dotenv"), env_io)
 
     assert written(token_io) == (f"{API_TOKEN}\n", "")
+    cleared = "".join(
+        f'{name}=""\n'
+        for name in (
+            "ZENDESK_DOMAIN", "ZENDESK_BASE_URL", "ZENDESK_OAUTH_TOKEN", "ZENDESK_PASSWORD",
+            "ZENDESK_OAUTH_CLIENT_ID", "ZENDESK_OAUTH_CLIENT_SECRET",
+        )
+    )  # fmt: skip
     assert written(env_io) == (
-        f'ZENDESK_SUBDOMAIN="acme"\nZENDESK_EMAIL="{EMAIL}"\nZENDESK_API_TOKEN="{API_TOKEN}"\n',
+        f'ZENDESK_SUBDOMAIN="acme"\nZENDESK_EMAIL="{EMAIL}"\nZENDESK_API_TOKEN="{API_TOKEN}"\n' + cleared,
         "",
     )
 

@@ -51,7 +51,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-FAST_COMMANDS = frozenset({"token", "header", "env", "list", "show"})
+FAST_COMMANDS = frozenset({"token", "header", "env", "list", "show", "exec", "api"})
 
 
 class _Unused:
@@ -78,6 +78,29 @@ def positive_seconds(text: str) -> float:
     if not 0 < seconds < float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above zero")
     return seconds
+
+
+def seconds_or_zero(text: str) -> float:
+    """An argparse type: a finite number of seconds, zero or more."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds, zero or more")
+    return seconds
+
+
+def add_freshness(parser: argparse.ArgumentParser) -> None:
+    """``--min-ttl SECONDS`` and ``--refresh``, shared by the commands that hand out a token."""
+    parser.add_argument(
+        "--min-ttl",
+        type=seconds_or_zero,
+        default=None,
+        metavar="SECONDS",
+        help="refresh the OAuth token first when it has less than this left (default 60)",
+    )
+    parser.add_argument("--refresh", action="store_true", help="refresh the OAuth token now (ignored for API tokens)")
 
 
 def _fast_command(argv: Sequence[str]) -> str | None:
@@ -132,11 +155,39 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p = command("token", "print the bare token for scripts (OAuth access token, refreshed if needed, or API token)")
     p.add_argument("name", nargs="?", metavar="NAME")
+    add_freshness(p)
     p = command("header", 'print the full Authorization header value ("Bearer ..." or "Basic ...")')
     p.add_argument("name", nargs="?", metavar="NAME")
+    add_freshness(p)
     p = command("env", "print variables for other Zendesk tools (the names zcli reads)")
     p.add_argument("name", nargs="?", metavar="NAME")
-    p.add_argument("--format", choices=("sh", "dotenv", "json"), default="sh", help="output format (default: sh)")
+    p.add_argument(
+        "--format",
+        choices=("sh", "dotenv", "json", "github"),
+        default="sh",
+        help="output format (default: sh); github masks the secrets and appends to $GITHUB_ENV",
+    )
+    add_freshness(p)
+    p = command("exec", "run a command with the profile's variables (as env sets them): exec [NAME] -- COMMAND ...")
+    p.add_argument("name", nargs="?", metavar="NAME")
+    add_freshness(p)
+    p = command(
+        "api",
+        "an authorised request to the profile's base URL; JSON to stdout",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "PATH is relative to the profile's base URL, e.g. /api/v2/users/me.json; a URL to another host is\n"
+            "refused. -f key=value goes to the query string of a GET, else into a JSON body (key[sub]=v nests).\n"
+            "--paginate follows cursor (meta.has_more, links.next) and offset (next_page) pagination."
+        ),
+    )
+    p.add_argument("args", nargs="+", metavar="[NAME] PATH")
+    p.add_argument("-X", "--method", default=None, help="HTTP method (default GET, or POST with a body)")
+    p.add_argument("-f", "--field", action="append", default=[], metavar="KEY=VALUE", help="a parameter (repeatable)")
+    p.add_argument("--input", metavar="FILE", help="the request body from FILE, or - for standard input")
+    p.add_argument("--paginate", action="store_true", help="fetch every page, one JSON document per line")
+    p.add_argument("--flat", metavar="KEY", help="with --paginate: print each record of the list KEY on its own line")
+    p.add_argument("--include", "-i", action="store_true", help="print the status line and response headers too")
 
     p = command(
         "add",
@@ -295,6 +346,14 @@ def _command(name: str | None) -> tuple[Builder, Runner]:
             from zendesk_setup.cli.commands.env import EnvOptions, run_env
 
             return EnvOptions.from_args, run_env
+        case "exec":
+            from zendesk_setup.cli.commands.exec import ExecOptions, run_exec
+
+            return ExecOptions.from_args, run_exec
+        case "api":
+            from zendesk_setup.cli.commands.api import ApiOptions, run_api
+
+            return ApiOptions.from_args, run_api
         case "add":
             from zendesk_setup.cli.commands.add import AddOptions, run_add
 
@@ -335,8 +394,21 @@ def _command(name: str | None) -> tuple[Builder, Runner]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code; never lets a traceback reach the user."""
-    parser = build_parser(only=_fast_command(sys.argv[1:] if argv is None else argv))
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command_argv = None
+    if _fast_command(argv) == "exec" and "--" in argv:
+        argv, command_argv = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
+    parser = build_parser(only=_fast_command(argv))
+    if _fast_command(argv) == "api":
+        # NAME and PATH may sit on either side of options (api acme --paginate /api/v2/tickets.json).
+        args, extra = parser.parse_known_args(argv)
+        if any(item.startswith("-") for item in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.args += extra
+    else:
+        args = parser.parse_args(argv)
+    if args.command == "exec":
+        args.command_argv = command_argv or []
     io = IO()
     try:
         build_options, run = _command(args.command)

@@ -10,6 +10,8 @@ from zendesk_setup.core.profiles import Profile, ProfileStore
 from zendesk_setup.core.vocab import AuthType
 
 if TYPE_CHECKING:
+    from zendesk_setup.cli.streams import IO
+    from zendesk_setup.core.session import Session
     from zendesk_setup.core.zendesk import Identity
 
 
@@ -58,3 +60,15 @@ def scope_report(profile: Profile, identity: Identity) -> str | None:
         + "; ".join(parts)
         + "). A misspelled or disallowed scope makes calls fail with 403 later."
     )
+
+
+def warn_short_token(session: Session, min_ttl: float, io: IO) -> None:
+    """Say on stderr when the token handed out lives less than ``--min-ttl`` (Zendesk granted a shorter one)."""
+    expires_at = session.token_expires_at
+    if expires_at is None:
+        return
+    left = expires_at - session.clock()
+    if left < min_ttl:
+        io.print_err(
+            f"Warning: Zendesk issued a token that lives {max(left, 0):.0f} s, less than the {min_ttl:.0f} s asked for."
+        )

@@ -16,7 +16,8 @@ from zendesk_setup.core.headers import basic_header
 from zendesk_setup.core.locking import refresh_lock, store_lock
 from zendesk_setup.core.paths import config_dir as resolve_config_dir
 from zendesk_setup.core.profiles import Profile, ProfileStore
-from zendesk_setup.core.secrets import SecretStore, secret_store_for
+from zendesk_setup.core.secrets import Secret, SecretStore, secret_store_for
+from zendesk_setup.core.vocab import AuthType
 
 if TYPE_CHECKING:
     import httpx
@@ -61,6 +62,7 @@ class Session:
         self.config_dir = Path(config_dir)
         self.clock = clock
         self._http_factory = http_factory
+        self.token_expires_at: float | None = None
 
     @classmethod
     def for_profile(cls, profile: Profile, config_dir: Path) -> Session:
@@ -106,24 +108,34 @@ class Session:
                 exc.hint = exc.hint.replace("zendesk-setup edit NAME", f"zendesk-setup edit {name}")
             raise
 
-    def token(self, *, force_refresh: bool = False) -> str:
-        """The bare secret a script sends: the API token, or a valid OAuth access token."""
+    def token(
+        self, *, force_refresh: bool = False, min_ttl: float = REFRESH_MARGIN, rejected: str | None = None
+    ) -> str:
+        """The bare secret a script sends: the API token, or an OAuth access token valid ``min_ttl`` seconds more.
+
+        ``rejected`` names a token a server just refused: it is refreshed unless another process already did.
+        """
         if self.profile.auth == "api_token":
             api_token = self.fields().get("api_token") or self.settled_fields().get("api_token")
             if not api_token:
                 raise missing_secret_error(self.profile, "API token")
             return str(api_token)
-        return self._access_token(force_refresh=force_refresh)
+        return self._access_token(force_refresh=force_refresh, min_ttl=min_ttl, rejected=rejected)
 
-    def auth_header(self, *, force_refresh: bool = False) -> str:
+    def auth_header(
+        self, *, force_refresh: bool = False, min_ttl: float = REFRESH_MARGIN, rejected: str | None = None
+    ) -> str:
         """The full Authorization header value for this profile."""
         if self.profile.auth == "api_token":
             return basic_header(self.profile.email or "", self.token())
-        return "Bearer " + self._access_token(force_refresh=force_refresh)
+        return "Bearer " + self._access_token(force_refresh=force_refresh, min_ttl=min_ttl, rejected=rejected)
 
-    def _access_token(self, *, force_refresh: bool) -> str:
+    def _access_token(
+        self, *, force_refresh: bool, min_ttl: float = REFRESH_MARGIN, rejected: str | None = None
+    ) -> str:
         from zendesk_setup.core.oauth import TokenSet
 
+        margin = max(float(min_ttl), 0.0)
         try:
             fields = self.fields()
             self._refuse_rejected(fields)
@@ -131,9 +143,12 @@ class Session:
         except StorageError:
             # A read racing another process's write (file-backed keyrings) is retried under the lock.
             current = None
-        if current is not None and not force_refresh and not current.expired(self.clock(), REFRESH_MARGIN):
+        if rejected is not None:
+            force_refresh = current is None or current.access_token.reveal() == rejected
+        if current is not None and not force_refresh and not current.expired(self.clock(), margin):
+            self.token_expires_at = current.access_expires_at
             return current.access_token.reveal()
-        stale = current.access_token if current is not None else None
+        stale = Secret(rejected) if rejected is not None else (current.access_token if current is not None else None)
         from zendesk_setup.core.atomic import ensure_private_dir
 
         ensure_private_dir(self.config_dir)
@@ -141,8 +156,9 @@ class Session:
             fields = self.settled_fields()
             self._refuse_rejected(fields)
             current = TokenSet.from_secret_fields(fields)
-            still_valid = current is not None and not current.expired(self.clock(), REFRESH_MARGIN)
+            still_valid = current is not None and not current.expired(self.clock(), margin)
             if still_valid and (not force_refresh or current.access_token != stale):
+                self.token_expires_at = current.access_expires_at
                 return current.access_token.reveal()
             try:
                 fresh = self._new_tokens(fields, current)
@@ -161,6 +177,7 @@ class Session:
                     )
                 self.secrets.set(self.profile.name, fields)
             self._record_refresh_expiry(fresh)
+            self.token_expires_at = fresh.access_expires_at
             return fresh.access_token.reveal()
 
     def _record_refresh_expiry(self, fresh: Any) -> None:
@@ -320,7 +337,8 @@ def _profile_auth_class() -> type:
             request.headers["Authorization"] = self.session.auth_header()
             response = yield request
             if response.status_code == 401 and self.session.profile.auth != "api_token":
-                request.headers["Authorization"] = self.session.auth_header(force_refresh=True)
+                sent = request.headers["Authorization"].removeprefix("Bearer ")
+                request.headers["Authorization"] = self.session.auth_header(rejected=sent)
                 yield request
 
     return ProfileAuth
@@ -331,25 +349,70 @@ def _ProfileAuth(session: Session) -> Any:
 
 
 class LoadedProfile:
-    """What ``load_profile`` returns: the profile, its credentials, and ``client()``."""
+    """What ``load_profile`` returns: a saved profile's settings and working credentials, for scripts.
+
+    Public API: ``name``, ``subdomain``, ``base_url``, ``auth_type``, ``token()``, ``auth_header()``,
+    ``client()`` (httpx) and ``requests_auth()`` (requests, for zenpy and friends). Nothing here prints
+    or stores a secret; ``repr`` never shows one.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.profile = session.profile
-        self.name = session.profile.name
-        self.base_url = session.profile.api_base_url
+        self.name: str = session.profile.name
+        self.subdomain: str = session.profile.subdomain
+        self.base_url: str = session.profile.api_base_url
+        self.auth_type: AuthType = AuthType(session.profile.auth)
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        """An ``httpx.Client`` with base URL and auth set, OAuth refreshed as needed."""
+        """An ``httpx.Client`` with base URL and auth set, OAuth refreshed as needed (and once on a 401)."""
         return self.session.client(**kwargs)
 
-    def auth_header(self) -> str:
-        """The current Authorization header value."""
-        return self.session.auth_header()
+    def auth_header(self, *, force_refresh: bool = False, min_ttl: float = REFRESH_MARGIN) -> str:
+        """The Authorization header value, for a token valid at least ``min_ttl`` more seconds (OAuth types)."""
+        return self.session.auth_header(force_refresh=force_refresh, min_ttl=min_ttl)
 
-    def token(self) -> str:
-        """The bare token (OAuth access token or API token)."""
-        return self.session.token()
+    def token(self, *, min_ttl: float = REFRESH_MARGIN, force_refresh: bool = False) -> str:
+        """The bare token (OAuth access token valid at least ``min_ttl`` more seconds, or the API token)."""
+        return self.session.token(force_refresh=force_refresh, min_ttl=min_ttl)
+
+    def requests_auth(self) -> Any:
+        """A ``requests.auth.AuthBase`` that sets the header and, for OAuth types, refreshes once on a 401.
+
+        Use it as ``session.auth``; zenpy takes such a session with ``session.authorized = True``.
+        ``requests`` is an optional dependency, imported only here.
+        """
+        import requests.auth
+
+        loaded = self
+
+        class ProfileRequestsAuth(requests.auth.AuthBase):
+            """Sets this profile's Authorization header; one refresh and one retry on a 401 (OAuth types)."""
+
+            def __call__(self, request: Any) -> Any:
+                request.headers["Authorization"] = loaded.session.auth_header()
+                if loaded.auth_type is not AuthType.API_TOKEN:
+                    request.register_hook("response", self._retry_on_401)
+                return request
+
+            def _retry_on_401(self, response: Any, **kwargs: Any) -> Any:
+                if response.status_code != 401 or getattr(response.request, "_zendesk_setup_retried", False):
+                    return response
+                sent = str(response.request.headers.get("Authorization", ""))
+                retry = response.request.copy()
+                retry.headers["Authorization"] = loaded.session.auth_header(rejected=sent.removeprefix("Bearer "))
+                retry._zendesk_setup_retried = True
+                response.content  # noqa: B018 - read the body so the connection can be reused
+                response.close()
+                again = response.connection.send(retry, **kwargs)
+                again.history.append(response)
+                again.request = retry
+                return again
+
+            def __repr__(self) -> str:
+                return f"ProfileRequestsAuth({loaded.name!r})"
+
+        return ProfileRequestsAuth()
 
     def __repr__(self) -> str:
         return f"LoadedProfile(name={self.name!r}, base_url={self.base_url!r}, auth={self.profile.auth!r})"

@@ -211,7 +211,7 @@ def test_an_agent_cannot_create_a_client(
     api_token_profile("abe", email=agent, token=AGENT_TOKEN)
     before = (config_dir / "profiles.yaml").read_bytes()
     result = add_ci(cli, fake, using="abe")
-    assert result.code == 2
+    assert result.code == 1
     assert "only a Zendesk admin can create or change OAuth clients" in result.err
     assert fake.clients_created == [] and (config_dir / "profiles.yaml").read_bytes() == before
 

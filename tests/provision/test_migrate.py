@@ -82,7 +82,7 @@ def test_an_agents_profile_is_refused_and_nothing_changes(
     api_token_profile("abe", email=agent, token=AGENT_TOKEN)
     before = snapshot(config_dir, "abe")
     result = cli("migrate", "abe", "--yes", env={"BROWSER": "/bin/false"})
-    assert result.code == 2, result.all
+    assert result.code == 1, result.all
     assert "only a Zendesk admin can create" in result.err
     assert "--client-id" in result.err  # what an admin must do instead
     assert snapshot(config_dir, "abe") == before

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from zendesk_setup.core.errors import InputError, ZendeskError, one_line
+from zendesk_setup.core.errors import SetupError, ZendeskError, one_line
 from zendesk_setup.core.secrets import Secret
 from zendesk_setup.core.vocab import AuthType, ClientKind
 from zendesk_setup.core.zendesk import error_text, request, status_error
@@ -62,9 +62,9 @@ def _text(value: Any, limit: int = 200) -> str:
     return one_line(value)[:limit] if isinstance(value, str) else ""
 
 
-def admin_error(profile_name: str, identity: Identity) -> InputError:
-    """The refusal for a profile whose user is not an admin."""
-    return InputError(
+def admin_error(profile_name: str, identity: Identity) -> SetupError:
+    """The refusal for a profile whose user is not an admin (exit 1: the check against Zendesk said no)."""
+    return SetupError(
         f"Profile '{profile_name}' signs in as {identity.name} ({identity.role or 'no role'}); "
         "only a Zendesk admin can create or change OAuth clients.",
         "Admin needed",

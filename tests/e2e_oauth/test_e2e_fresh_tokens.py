@@ -116,4 +116,4 @@ def test_a_min_ttl_longer_than_zendesk_grants_is_warned_about(
 @pytest.mark.parametrize("bad", ["-1", "nan", "inf", "soon"])
 def test_a_min_ttl_that_is_not_seconds_is_bad_usage(cli: Callable[..., CliResult], bad: str) -> None:
     result = cli("token", "--min-ttl", bad)
-    assert result.code == 2 and "--min-ttl" in result.err
+    assert result.code == 2 and "--min-ttl" in result.err and "number of seconds" in result.err

@@ -67,6 +67,10 @@ class Admin:
     identity: Identity
     clients: ClientsApi
 
+    def close(self) -> None:
+        """Close the HTTP connection to Zendesk."""
+        self.clients.http.close()
+
 
 @dataclass(frozen=True)
 class ProvisionResult:
@@ -74,6 +78,96 @@ class ProvisionResult:
 
     saved: SaveResult
     client: OAuthClient | None
+
+
+class ClientAttempt:
+    """Saving one draft with a client created for it: ``prepare``/``create`` the client, then ``finish`` or ``undo``.
+
+    The CLI runs it in one call (``Provisioner.provision``); the terminal UI spreads it over its consent screen.
+    """
+
+    def __init__(
+        self, provisioner: Provisioner, draft: ProfileDraft, clients: ClientsApi | None, *, name: str
+    ) -> None:
+        self.provisioner = provisioner
+        self.draft = draft
+        self.clients = clients
+        self.name = name
+        self.created: OAuthClient | None = None
+        self.admin: Admin | None = None
+
+    def run(self, consent: ConsentRunner | None) -> ProvisionResult:
+        """All of it in one go: create the client, consent if OAuth, check and save (undone on any failure)."""
+        tokens: TokenSet | None = None
+        try:
+            if self.draft.auth is AuthType.OAUTH:
+                if consent is None:
+                    raise InputError("An OAuth profile needs a browser consent.", field="consent")
+                tokens = consent(self.draft, self.prepare if self.clients is not None else None)
+            elif self.clients is not None:
+                self.create([])
+        except BaseException:
+            self.undo(tokens)
+            raise
+        return self.finish(tokens)
+
+    def close(self) -> None:
+        """Close the admin profile's connection, if this attempt opened one."""
+        if self.admin is not None:
+            self.admin.close()
+
+    def create(self, redirect_uris: list[str]) -> OAuthClient:
+        """Create the draft's client (public, or confidential when the draft has a secret) for these redirects."""
+        if self.clients is None:
+            raise InputError("No admin profile was given to create the client.", field="using")
+        kind = ClientKind.CONFIDENTIAL if self.draft.confidential else ClientKind.PUBLIC
+        created = self.clients.create(
+            name=self.name, identifier=self.draft.client_id, kind=kind, redirect_uris=redirect_uris
+        )
+        self.created = created
+        shown = f"for {', '.join(created.redirect_uris)}" if created.redirect_uris else "with no redirect URL"
+        self.provisioner.notify(f"Created {kind} OAuth client '{created.identifier}' (id {created.id}) {shown}.")
+        return created
+
+    def prepare(self, consent: Consent) -> None:
+        """Create the client for exactly this consent's redirect URL (the loopback port is bound by now)."""
+        self.create([consent.redirect_uri])
+
+    def finish(self, tokens: TokenSet | None = None) -> ProvisionResult:
+        """Check and save the draft (with the consent's tokens, the created client's secret); undo on failure."""
+        draft = self.draft
+        created = self.created
+        try:
+            if tokens is not None:
+                draft = draft.with_tokens(tokens)
+            if created is not None:
+                draft = draft.with_answers(created_client=CreatedClient(created.id, created.identifier))
+                if draft.confidential:
+                    draft = draft.with_answers(client_secret=created.secret)
+            check = self.provisioner.service.check(draft, notify=self.provisioner.notify)
+            saved = self.provisioner.service.save(draft, check)
+        except BaseException:
+            self.undo(tokens)
+            raise
+        return ProvisionResult(saved, replace(created, secret=NO_SECRET) if created is not None else None)
+
+    def undo(self, tokens: TokenSet | None = None) -> None:
+        """Delete the client this attempt created (its tokens go with it), else revoke the tokens it got."""
+        created, self.created = self.created, None
+        notify = self.provisioner.notify
+        if self.clients is not None and created is not None:
+            try:
+                self.clients.delete(created.id)
+                notify(f"Deleted the OAuth client '{created.identifier}' again; nothing was changed.")
+            except SetupError as exc:
+                notify(
+                    f"Could not delete the OAuth client '{created.identifier}' (id {created.id}) again: "
+                    f"{exc.message} Delete it in Admin Center > Apps and integrations > APIs > OAuth clients."
+                )
+            return
+        if tokens is not None:
+            with contextlib.suppress(SetupError):
+                self.provisioner.service.revoke_issued([(self.draft.api_base_url(), tokens)])
 
 
 class Provisioner:
@@ -87,16 +181,28 @@ class Provisioner:
 
     @contextlib.contextmanager
     def admin(self, name: str, *, require_admin: bool = True) -> Iterator[Admin]:
-        """Check ``name``'s credentials against Zendesk and open its Clients API (InputError unless an admin)."""
+        """Check ``name``'s credentials against Zendesk and open its Clients API (refused unless an admin)."""
+        admin = self.open_admin(name, require_admin=require_admin)
+        try:
+            yield admin
+        finally:
+            admin.close()
+
+    def open_admin(self, name: str, *, require_admin: bool = True) -> Admin:
+        """Like ``admin``, for a caller that closes it itself (the terminal UI keeps it across screens)."""
         profile = self.service.store.get(name)
         session = self.service.session(profile)
         identity = session.check(notify=self.notify)
         if require_admin and (identity.role or "").lower() != "admin":
             raise admin_error(profile.name, identity)
-        with session.http() as http:
-            yield Admin(profile, identity, ClientsApi(session, http, notify=self.notify))
+        http = session.http()
+        return Admin(profile, identity, ClientsApi(session, http, notify=self.notify))
 
     # Creating and saving ---------------------------------------------------------------------------
+
+    def attempt(self, draft: ProfileDraft, clients: ClientsApi | None, *, name: str | None = None) -> ClientAttempt:
+        """One attempt at saving ``draft`` with a client created through ``clients`` (None: the draft's own)."""
+        return ClientAttempt(self, draft, clients, name=name or client_name())
 
     def provision(
         self,
@@ -111,59 +217,9 @@ class Provisioner:
         A client created here is deleted again, and tokens issued here revoked, when any later step fails; the
         draft's original profile is then left exactly as it was.
         """
-        created: OAuthClient | None = None
-        tokens: TokenSet | None = None
+        return self.attempt(draft, clients, name=name).run(consent)
 
-        def create(redirect_uris: list[str]) -> OAuthClient:
-            nonlocal created
-            assert clients is not None
-            kind = ClientKind.CONFIDENTIAL if draft.confidential else ClientKind.PUBLIC
-            created = clients.create(
-                name=name or client_name(), identifier=draft.client_id, kind=kind, redirect_uris=redirect_uris
-            )
-            shown = f"for {', '.join(created.redirect_uris)}" if created.redirect_uris else "with no redirect URL"
-            self.notify(f"Created {kind} OAuth client '{created.identifier}' (id {created.id}) {shown}.")
-            return created
-
-        try:
-            if draft.auth is AuthType.OAUTH:
-                if consent is None:
-                    raise InputError("An OAuth profile needs a browser consent.", field="consent")
-
-                def prepare(begun: Consent) -> None:
-                    create([begun.redirect_uri])
-
-                tokens = consent(draft, prepare if clients is not None else None)
-                draft = draft.with_tokens(tokens)
-            elif clients is not None:
-                client = create([])
-                draft = draft.with_answers(client_secret=client.secret)
-            if created is not None:
-                draft = draft.with_answers(created_client=CreatedClient(created.id, created.identifier))
-            check = self.service.check(draft, notify=self.notify)
-            saved = self.service.save(draft, check)
-        except BaseException:
-            self._undo(clients, created, draft, tokens)
-            raise
-        return ProvisionResult(saved, replace(created, secret=NO_SECRET) if created is not None else None)
-
-    def _undo(
-        self, clients: ClientsApi | None, created: OAuthClient | None, draft: ProfileDraft, tokens: TokenSet | None
-    ) -> None:
-        """Delete a client this attempt created (its tokens go with it), else revoke the tokens it got."""
-        if clients is not None and created is not None:
-            try:
-                clients.delete(created.id)
-                self.notify(f"Deleted the OAuth client '{created.identifier}' again; nothing was changed.")
-            except SetupError as exc:
-                self.notify(
-                    f"Could not delete the OAuth client '{created.identifier}' (id {created.id}) again: "
-                    f"{exc.message} Delete it in Admin Center > Apps and integrations > APIs > OAuth clients."
-                )
-            return
-        if tokens is not None:
-            with contextlib.suppress(SetupError):
-                self.service.revoke_issued([(draft.api_base_url(), tokens)])
+    # Migration -----------------------------------------------------------------------------------------
 
     # Migration -----------------------------------------------------------------------------------------
 
@@ -201,6 +257,30 @@ class Provisioner:
             created_client=None,
         )
 
+    def start_migration(
+        self,
+        name: str,
+        *,
+        to: AuthType = AuthType.OAUTH,
+        scopes: tuple[str, ...] = MIGRATION_SCOPES,
+        client_id: str | None = None,
+        port: int | None = None,
+    ) -> ClientAttempt:
+        """Check the API-token profile ``name`` and its admin rights, and ready the attempt that migrates it.
+
+        The caller runs the consent (``attempt.prepare`` creates the client once the port is bound), then
+        ``attempt.finish(tokens)``, or ``attempt.undo()``; and ``attempt.close()`` at the end.
+        """
+        profile = self.service.store.get(name)
+        draft = self.migration_draft(profile, to=to, scopes=scopes, client_id=client_id, port=port)
+        self.service.probe(profile.storage)
+        self.service.stored_fields(ProfileDraft.from_profile(profile))  # a damaged entry stops us before Zendesk
+        admin = self.open_admin(name, require_admin=client_id is None)
+        self.notify(f"Profile '{name}' signs in as {admin.identity.describe()}.")
+        attempt = self.attempt(draft, None if client_id else admin.clients)
+        attempt.admin = admin
+        return attempt
+
     def migrate(
         self,
         name: str,
@@ -212,14 +292,11 @@ class Provisioner:
         port: int | None = None,
     ) -> ProvisionResult:
         """Move the API-token profile ``name`` to OAuth in place: same name, one atomic save, API token last."""
-        profile = self.service.store.get(name)
-        draft = self.migration_draft(profile, to=to, scopes=scopes, client_id=client_id, port=port)
-        self.service.probe(profile.storage)
-        self.service.stored_fields(ProfileDraft.from_profile(profile))  # a damaged entry stops us before Zendesk
-        with self.admin(name, require_admin=client_id is None) as admin:
-            self.notify(f"Profile '{name}' signs in as {admin.identity.describe()}.")
-            clients = None if client_id else admin.clients
-            return self.provision(draft, clients, consent, name=client_name())
+        attempt = self.start_migration(name, to=to, scopes=scopes, client_id=client_id, port=port)
+        try:
+            return attempt.run(consent)
+        finally:
+            attempt.close()
 
     # Rotation ----------------------------------------------------------------------------------------------
 

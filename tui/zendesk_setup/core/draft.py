@@ -257,12 +257,12 @@ class ProfileDraft:
 
 
 def profile_yaml_diff(old: Profile | None, new: Profile) -> str:
-    """A unified diff of the profile's YAML before and after (check records left out)."""
+    """A unified diff of the profile's YAML before and after (check records and token expiry left out)."""
 
     def text(profile: Profile | None) -> list[str]:
         if profile is None:
             return []
-        data = replace(profile, checked=None).to_yaml()
+        data = replace(profile, checked=None, refresh_expires=None).to_yaml()
         return yaml.safe_dump({profile.name: data}, sort_keys=False).splitlines()
 
     before, after = text(old), text(new)

@@ -20,7 +20,7 @@ from zendesk_setup.core.draft import NO_SECRET, ProfileDraft
 from zendesk_setup.core.errors import InputError, SetupError
 from zendesk_setup.core.profiles import CreatedClient, Profile
 from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT
-from zendesk_setup.core.vocab import AuthType, ClientKind
+from zendesk_setup.core.vocab import MIGRATION_SCOPES, AuthType, ClientKind
 
 if TYPE_CHECKING:
     from zendesk_setup.core.consent import Consent
@@ -34,8 +34,6 @@ ConsentRunner = Callable[[ProfileDraft, Prepare | None], "TokenSet"]
 """Runs one browser consent for a draft; calls ``prepare(consent)`` once the loopback port is bound, before the
 browser opens (that is when a client is created with the exact redirect URL), and returns the tokens."""
 
-MIGRATION_SCOPES = ("read", "write")
-API_TOKENS_PAGE = "Admin Center > Apps and integrations > APIs > API tokens"
 
 
 def host_label() -> str:

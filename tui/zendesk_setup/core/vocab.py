@@ -72,6 +72,8 @@ _STEP_TITLES = {
 
 API_TOKEN_NO_NEW = date(2026, 10, 27)
 API_TOKEN_SHUTOFF = date(2027, 4, 30)
+API_TOKENS_PAGE = "Admin Center > Apps and integrations > APIs > API tokens"
+MIGRATION_SCOPES = ("read", "write")  # what an API token could do
 
 
 def api_token_days_left(today: date) -> int:

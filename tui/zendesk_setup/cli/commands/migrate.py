@@ -10,10 +10,10 @@ from zendesk_setup.cli.common import profile_store, scope_report
 from zendesk_setup.cli.consent import run_consent
 from zendesk_setup.cli.streams import confirm
 from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK, InputError
-from zendesk_setup.core.provision import API_TOKENS_PAGE, MIGRATION_SCOPES, Provisioner, token_page_url
+from zendesk_setup.core.provision import Provisioner, token_page_url
 from zendesk_setup.core.scopes import validate_scopes
 from zendesk_setup.core.service import CredentialsService
-from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF, AuthType
+from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF, API_TOKENS_PAGE, MIGRATION_SCOPES, AuthType
 
 if TYPE_CHECKING:
     import argparse

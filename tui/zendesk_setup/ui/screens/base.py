@@ -57,13 +57,16 @@ class WizardScreen(WorkerResults, Screen[StepResult]):
 
     def compose(self) -> ComposeResult:
         """Header, the step's own widgets in a scroll area, the error line and the footer."""
-        original = self.draft.original
-        subject = f"editing '{original.name}'" if original is not None else "new profile"
-        yield StepHeader(self.position.header(subject), id="step-header")
+        yield StepHeader(self.position.header(self.subject()), id="step-header")
         with VerticalScroll(id="step-body"):
             yield from self.compose_body()
         yield Static("", id="step-error", classes="step-error")
         yield KeyBar()
+
+    def subject(self) -> str:
+        """What the run is about, for the step header: ``new profile`` or ``editing 'acme'``."""
+        original = self.draft.original
+        return f"editing '{original.name}'" if original is not None else "new profile"
 
     def compose_body(self) -> ComposeResult:
         """The step's widgets."""

@@ -191,6 +191,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         consent = app.service.begin_consent(draft)
         self.consent = consent
         try:
+            self.consent_began(consent)
             self.post_message(self.UrlReady(consent.url))
             self.open_browser(consent.url)
             try:
@@ -202,6 +203,9 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         finally:
             self.finished = True
         return consent.exchange(code)
+
+    def consent_began(self, consent: Consent) -> None:
+        """Called in the worker once the loopback port is bound, before the browser opens (a hook for migration)."""
 
     @on(Input.Submitted, "#paste-input")
     def use_pasted_redirect(self, event: Input.Submitted) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -15,8 +15,9 @@ from textual.widgets import Static
 
 from zendesk_setup.core.errors import SetupError
 from zendesk_setup.core.profiles import CheckRecord, Profile, ProfilesDocument
-from zendesk_setup.core.vocab import AuthType
+from zendesk_setup.core.vocab import AuthType, api_token_days_left
 from zendesk_setup.ui.screens.confirm import DeleteModal, PromptModal
+from zendesk_setup.ui.screens.migrate import MigrateFromHome
 from zendesk_setup.ui.widgets.key_bar import KeyBar
 from zendesk_setup.ui.widgets.row_table import RowTable
 from zendesk_setup.ui.workers import WorkerResults
@@ -40,6 +41,15 @@ def ago(moment: datetime, now: datetime) -> str:
     return f"{seconds // 86400}d ago"
 
 
+def auth_text(profile: Profile, today: date) -> str:
+    """The auth cell; an API-token profile also shows the days until Zendesk switches API tokens off."""
+    short = SHORT_AUTH.get(profile.auth, profile.auth)
+    if profile.auth != AuthType.API_TOKEN:
+        return short
+    days = api_token_days_left(today)
+    return f"{short} · {days} d left" if days else f"{short} · OFF"
+
+
 def check_text(record: CheckRecord | None, now: datetime) -> str:
     """The last-check cell: ok or failed, and when."""
     if record is None:
@@ -47,7 +57,7 @@ def check_text(record: CheckRecord | None, now: datetime) -> str:
     return f"{'✓ ok' if record.ok else '✗ failed'} {ago(record.at, now)}"
 
 
-class ProfilesScreen(WorkerResults, Screen[None]):
+class ProfilesScreen(MigrateFromHome, WorkerResults, Screen[None]):
     """The table of saved profiles; with none yet, the wizard starts at once."""
 
     AUTO_FOCUS = "#profiles-table"
@@ -59,6 +69,7 @@ class ProfilesScreen(WorkerResults, Screen[None]):
         Binding("c", "duplicate_profile", "Copy", id="duplicate", tooltip="Duplicate this profile"),
         Binding("r", "rename_profile", "Rename", id="rename", tooltip="Rename this profile"),
         Binding("d", "delete_profile", "Delete", id="delete", tooltip="Delete (and optionally revoke)"),
+        Binding("m", "migrate_profile", "Migrate", id="migrate", tooltip="Move this API-token profile to OAuth"),
         Binding("f1", "help", "Help", id="help", tooltip="Explain this screen"),
     ]
     HELP = """\
@@ -70,6 +81,9 @@ name is given.
 - **t** test: calls Zendesk now and records the result in the *Last check* column.
 - **s** make default, **c** duplicate (OAuth tokens are not copied), **r** rename.
 - **d** delete the profile and its secrets; for OAuth you may also revoke the token on Zendesk.
+- **m** on an API-token profile: move it to OAuth in place (Zendesk switches API tokens off on
+  2027-04-30). With an admin's token, zendesk-setup creates the OAuth client itself, opens the consent
+  page and saves the profile under the same name.
 
 Settings live in `profiles.yaml` (never a secret); secrets in the OS keyring.
 Keys: up/down choose, ctrl+q quit.
@@ -126,7 +140,7 @@ Keys: up/down choose, ctrl+q quit.
                     (
                         name,
                         profile.subdomain,
-                        SHORT_AUTH.get(profile.auth, profile.auth),
+                        auth_text(profile, now.date()),
                         "★ default" if self.document.default == name else "",
                         check_text(profile.checked, now),
                     ),
@@ -170,6 +184,9 @@ Keys: up/down choose, ctrl+q quit.
             "delete_profile",
         ):
             return self.selected_profile() is not None
+        if action == "migrate_profile":
+            profile = self.selected_profile()
+            return profile is not None and profile.auth == AuthType.API_TOKEN
         return True
 
     def say(self, text: str, *, error: bool = False) -> None:
@@ -302,6 +319,12 @@ Keys: up/down choose, ctrl+q quit.
 
         self.app.push_screen(DeleteModal(profile.name, can_revoke=profile.auth != AuthType.API_TOKEN), delete)
 
+    def action_migrate_profile(self) -> None:
+        """Move the highlighted API-token profile to OAuth (see MigrateFromHome)."""
+        profile = self.selected_profile()
+        if profile is not None and profile.auth == AuthType.API_TOKEN:
+            self.start_migration(profile)
+
     def action_help(self) -> None:
         """Open the help for this screen."""
         from zendesk_setup.ui.screens.help import HelpModal
@@ -322,4 +345,4 @@ def revoke(profile: Profile, service: CredentialsService) -> None:
         ) from None
 
 
-__all__ = ["ProfilesScreen", "ago", "check_text"]
+__all__ = ["ProfilesScreen", "ago", "auth_text", "check_text"]

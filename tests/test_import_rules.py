@@ -146,7 +146,6 @@ LAZY_IMPORTS: dict[str, dict[str, str]] = {
         "zendesk_setup.ui.screens.help": HELP,
     },
     "zendesk_setup/ui/screens/profiles.py": {
-        "zendesk_setup.core.draft": WIZARD_CORE,
         "zendesk_setup.ui.screens.help": HELP,
     },
 }

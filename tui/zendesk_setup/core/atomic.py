@@ -31,6 +31,7 @@ def ensure_private_dir(folder: Path) -> None:
         raise ConfigFileError(
             f"Cannot create the config folder {folder}: {exc.strerror or exc}.",
             hint="Choose another folder with --config-dir or fix its permissions.",
+            tui_hint="Fix the folder's permissions, or start zendesk-setup with another config folder.",
         ) from None
     require_trusted(folder)
 

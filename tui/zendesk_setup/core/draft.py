@@ -44,6 +44,7 @@ class ProfileDraft:
     storage: Storage = Storage.KEYRING
     make_default: bool = False
     created_client: CreatedClient | None = None
+    signed_in: bool = True
     original: Profile | None = None
     tokens: TokenSet | None = field(default=None, repr=False)
     tokens_for: tuple[Any, ...] | None = None
@@ -205,7 +206,7 @@ class ProfileDraft:
         if self.auth is not AuthType.OAUTH:
             return False
         original = self.original
-        if original is None or original.auth != AuthType.OAUTH:
+        if original is None or original.auth != AuthType.OAUTH or not self.signed_in:
             return True
         saved = (
             original.api_base_url,

@@ -14,7 +14,11 @@ def one_line(text: str) -> str:
 
 
 class SetupError(Exception):
-    """Base error: ``message`` is one or two plain sentences, ``title`` a short heading."""
+    """Base error: ``message`` is one or two plain sentences, ``title`` a short heading.
+
+    ``hint`` is the way out for a command line; ``tui_hint``, when set, says the same for the TUI, in keys
+    rather than flags or commands to run again.
+    """
 
     exit_code = EXIT_FAILED
     default_title = "Something went wrong"
@@ -26,12 +30,19 @@ class SetupError(Exception):
         *,
         hint: str | None = None,
         field: str | None = None,
+        tui_hint: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.title = title or self.default_title
         self.hint = hint
         self.field = field
+        self.tui_hint = tui_hint
+
+    def shown_in_tui(self) -> str:
+        """Message and hint as the TUI shows them (the TUI hint when there is one)."""
+        hint = self.tui_hint if self.tui_hint is not None else self.hint
+        return f"{self.message} {hint}" if hint else self.message
 
     def __str__(self) -> str:
         if self.hint:
@@ -85,8 +96,9 @@ class ZendeskError(SetupError):
         field: str | None = None,
         status: int | None = None,
         kind: str | None = None,
+        tui_hint: str | None = None,
     ) -> None:
-        super().__init__(message, title, hint=hint, field=field)
+        super().__init__(message, title, hint=hint, field=field, tui_hint=tui_hint)
         self.status = status
         self.kind = kind
 

@@ -182,12 +182,15 @@ class CallbackServer:
                     "Port in use",
                     hint=f"Close the program using port {self.port} (another zendesk-setup waiting?), or pick "
                     "another with --port and register its redirect URL on the OAuth client.",
+                    tui_hint=f"Close the program using port {self.port} (another zendesk-setup waiting?), then "
+                    "press o to try again.",
                     kind="port_in_use",
                 ) from None
             raise OAuthError(
                 f"Cannot listen on 127.0.0.1:{self.port} for the sign-in redirect ({exc.strerror or exc}).",
                 "Port unavailable",
                 hint="Pick another port with --port and register its redirect URL on the OAuth client.",
+                tui_hint="Free the port, then press o to try again.",
                 kind="port_unavailable",
             ) from None
         self._server = server
@@ -210,6 +213,7 @@ class CallbackServer:
                     f"No sign-in arrived at {self.redirect_uri} within {timeout:.0f} s.",
                     "Timed out",
                     hint="Run the command again; check that the redirect URL is registered on the OAuth client.",
+                    tui_hint="Press o to try again; check that the redirect URL is registered on the OAuth client.",
                     kind="timeout",
                 )
             server.replied.wait(1.0 if server.error is None or server.error.kind != "cancelled" else 0)

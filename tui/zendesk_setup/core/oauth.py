@@ -30,7 +30,8 @@ TOKEN_ERRORS: dict[str, tuple[str, str]] = {
         "client, the secret.",
     ),
     "invalid_scope": (
-        "Zendesk refused the requested scopes: the client is not allowed some of them.",
+        "Zendesk refused the requested scopes: the OAuth client's allowed scopes exclude at least "
+        "one of them.",
         "Allow the scopes on the OAuth client in Admin Center, or ask for fewer.",
     ),
     "unauthorized_client": (
@@ -46,6 +47,7 @@ TOKEN_ERRORS: dict[str, tuple[str, str]] = {
         "Check the client kind in Admin Center.",
     ),
 }
+
 
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
@@ -161,7 +163,6 @@ class TokenSet:
         return self.access_expires_at is not None and now + margin >= self.access_expires_at
 
 
-
 PLAIN_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 MAX_TOKEN_LENGTH = 4096
 
@@ -224,7 +225,8 @@ def token_error(response: httpx.Response) -> OAuthError:
     status = response.status_code
     if code in TOKEN_ERRORS:
         message, hint = TOKEN_ERRORS[code]
-        return OAuthError(message, f"OAuth {code.replace('_', ' ')}", hint=hint, status=status, kind=code)
+        field = "scopes" if code == "invalid_scope" else None
+        return OAuthError(message, f"OAuth {code.replace('_', ' ')}", hint=hint, status=status, kind=code, field=field)
     if status == 404:
         return OAuthError(
             "This server has no OAuth token endpoint (404).",

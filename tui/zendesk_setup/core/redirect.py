@@ -16,7 +16,8 @@ BARE_CODE = "bare_code"
 
 REDIRECT_ERRORS: dict[str, str] = {
     "access_denied": "The consent was denied in the browser, so no token was issued.",
-    "invalid_scope": "Zendesk refused the requested scopes for this client.",
+    "invalid_scope": "Zendesk refused the requested scopes: the OAuth client's allowed scopes "
+    "exclude at least one of them.",
     "invalid_request": "Zendesk found the authorisation request malformed (often a redirect URL not registered).",
     "unauthorized_client": "This OAuth client may not use the authorisation code grant.",
     "server_error": "Zendesk had a problem during the consent.",
@@ -32,12 +33,14 @@ def redirect_error(error: str, description: str | None) -> OAuthError:
     """The OAuthError for a redirect that carried ``error`` (and maybe a description) instead of a code."""
     shown = one_line(error)[:60]
     message = REDIRECT_ERRORS.get(error, f"Zendesk ended the consent with the error '{shown}'.")
-    hint = "Run the command again to retry."
+    hint, tui_hint = "Run the command again to retry.", "Press o to try again."
     if error == "access_denied":
         hint = "Run the command again and choose Allow to grant access."
+        tui_hint = "Press o to try again and choose Allow to grant access."
     elif description and one_line(description):
-        hint = f"Zendesk said: {one_line(description)[:200]}"
-    return OAuthError(message, "Consent failed", hint=hint, kind=error[:60])
+        hint = tui_hint = f"Zendesk said: {one_line(description)[:200]}"
+    field = "scopes" if error == "invalid_scope" else None
+    return OAuthError(message, "Consent failed", hint=hint, kind=error[:60], tui_hint=tui_hint, field=field)
 
 
 def parse_pasted_redirect(

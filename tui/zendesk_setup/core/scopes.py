@@ -109,6 +109,17 @@ def validate_scopes(values: str | list[str] | tuple[str, ...], *, allow_unknown:
     return scopes
 
 
+def unknown_scopes(scopes: list[str] | tuple[str, ...]) -> list[str]:
+    """The scopes the catalogue does not list (Zendesk may know newer ones, or refuse them)."""
+    known = set(load_catalogue().all_scopes())
+    return [scope for scope in scopes if scope not in known]
+
+
+def looks_like_scope(text: str) -> bool:
+    """True when ``text`` has the form of a scope (``name`` or ``name:read``/``name:write``)."""
+    return bool(SCOPE_SYNTAX.match(text))
+
+
 def scope_string(scopes: list[str] | tuple[str, ...]) -> str:
     """The space-separated form sent to Zendesk."""
     return " ".join(scopes)

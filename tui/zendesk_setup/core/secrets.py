@@ -22,6 +22,7 @@ HEADLESS_FIX = (
     "`dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets; "
     "zendesk-setup ...'`. Or pass --insecure-storage to keep secrets in a 0600 file instead."
 )
+HEADLESS_FIX_TUI = HEADLESS_FIX.removesuffix(" Or pass --insecure-storage to keep secrets in a 0600 file instead.")
 
 T = TypeVar("T")
 
@@ -106,6 +107,7 @@ def _decode(raw: str | None, profile_name: str) -> dict[str, Any] | None:
         raise KeyringError(
             f"The keyring entry of profile '{profile_name}' is not in zendesk-setup's format.",
             hint=f"Enter the secret again with `zendesk-setup edit {profile_name}`, or remove the profile.",
+            tui_hint="Press e on the profiles screen to enter the secret again, or d to remove the profile.",
         )
     return value
 
@@ -138,6 +140,7 @@ class KeyringSecretStore:
                 f"The OS keyring did not answer within {self.timeout:.0f} s while trying to {action}.",
                 "Keyring not answering",
                 hint="It may be locked and waiting for a password prompt. " + HEADLESS_FIX,
+                tui_hint="It may be locked and waiting for a password prompt. " + HEADLESS_FIX_TUI,
             )
         if "error" in outcome:
             raise self._explain(action, outcome["error"]) from None
@@ -152,6 +155,7 @@ class KeyringSecretStore:
                 "No usable OS keyring was found, so secrets cannot be stored safely.",
                 "No keyring",
                 hint=HEADLESS_FIX,
+                tui_hint=HEADLESS_FIX_TUI,
             )
         if (
             isinstance(exc, FileNotFoundError | ConnectionError)
@@ -163,23 +167,27 @@ class KeyringSecretStore:
                 "so secrets cannot be stored safely.",
                 "No keyring",
                 hint=HEADLESS_FIX,
+                tui_hint=HEADLESS_FIX_TUI,
             )
         if isinstance(exc, keyring.errors.KeyringLocked) or "locked" in str(exc).lower():
             return KeyringError(
                 f"The OS keyring is locked, so zendesk-setup could not {action}.",
                 "Keyring locked",
                 hint="Unlock it (log in to the desktop session) and try again. " + HEADLESS_FIX,
+                tui_hint="Unlock it (log in to the desktop session). " + HEADLESS_FIX_TUI,
             )
         if isinstance(exc, keyring.errors.InitError) or "dismissed" in str(exc).lower():
             return KeyringError(
                 f"The OS keyring could not be opened ({name}), so zendesk-setup could not {action}.",
                 "Keyring unavailable",
                 hint=HEADLESS_FIX,
+                tui_hint=HEADLESS_FIX_TUI,
             )
         return KeyringError(
             f"The OS keyring refused to {action} ({name}).",
             "Keyring error",
             hint=HEADLESS_FIX,
+            tui_hint=HEADLESS_FIX_TUI,
         )
 
     def probe(self) -> None:

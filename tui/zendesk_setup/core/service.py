@@ -129,6 +129,16 @@ class CredentialsService:
             fields["client_secret"] = client_secret.reveal()
             store.set(profile.name, fields)
 
+    def has_oauth_token(self, profile: Profile) -> bool:
+        """True when the profile's secret entry holds an OAuth token (a copy has none); a keyring failure says True."""
+        if profile.auth == AuthType.API_TOKEN:
+            return False
+        try:
+            fields = self.secrets(profile.storage).get(profile.name) or {}
+        except StorageError:
+            return True
+        return bool(fields.get("access_token") or fields.get("refresh_token"))
+
     def session(self, profile: Profile) -> Session:
         """A session on a saved profile (its credentials, refreshed as needed)."""
         return Session(profile, self.secrets(profile.storage), self.config_dir, http_factory=self.http_factory)
@@ -150,6 +160,7 @@ class CredentialsService:
             raise InputError(
                 f"A profile named '{taken}' already exists.",
                 hint=f"Choose another name, or change that profile with `zendesk-setup edit {taken}`.",
+                tui_hint=f"Choose another name (or edit '{taken}' from the profiles screen).",
                 field="name",
             )
         return name

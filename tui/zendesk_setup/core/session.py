@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 REFRESH_MARGIN = 60.0
 Clock = Callable[[], float]
 CONSENT_NEEDED = "consent_needed"
+NOT_SIGNED_IN = "not_signed_in"
 REJECTED_REFRESH = "refresh_rejected"
 DEAD_TOKEN_FIELDS = ("access_token", "access_expires_at")
 
@@ -36,12 +37,16 @@ def consent_again_hint(name: str) -> str:
     return f"Run `zendesk-setup login {name}` to consent again (or `zendesk-setup edit {name}` to change its settings)."
 
 
+CONSENT_AGAIN_TUI = "Press e on the profiles screen to sign in again."
+
+
 def missing_secret_error(profile: Profile, what: str) -> KeyringError:
     """The error for a profile whose secret entry is gone or incomplete."""
     return KeyringError(
         f"The {what} of profile '{profile.name}' is not in its secret store.",
         "Secret missing",
         hint=f"Enter it again with `zendesk-setup edit {profile.name}`.",
+        tui_hint="Press e on the profiles screen to enter it again.",
     )
 
 
@@ -197,6 +202,7 @@ class Session:
             "token any more.",
             "Consent needed",
             hint=consent_again_hint(self.profile.name),
+            tui_hint=CONSENT_AGAIN_TUI,
             kind=CONSENT_NEEDED,
         )
 
@@ -240,12 +246,21 @@ class Session:
                     scopes=list(profile.scopes),
                     now=self.clock(),
                 )
-            refresh_token = current.refresh_token if current is not None else None
+            if current is None:
+                raise OAuthError(
+                    f"Profile '{profile.name}' is not signed in yet: it has no OAuth token (a copy never has one).",
+                    "Not signed in yet",
+                    hint=f"Run `zendesk-setup login {profile.name}` to sign in.",
+                    tui_hint="Not signed in yet: press e to sign in.",
+                    kind=NOT_SIGNED_IN,
+                )
+            refresh_token = current.refresh_token
             if not refresh_token:
                 raise OAuthError(
                     f"The OAuth access token of profile '{profile.name}' has expired and cannot be refreshed.",
                     "Consent needed",
                     hint=consent_again_hint(profile.name),
+                    tui_hint=CONSENT_AGAIN_TUI,
                     kind="no_refresh_token",
                 )
             try:
@@ -268,6 +283,7 @@ class Session:
                         f"Refreshing the OAuth token of profile '{profile.name}' failed: {exc.message}",
                         "Refresh failed",
                         hint=consent_again_hint(profile.name),
+                        tui_hint=CONSENT_AGAIN_TUI,
                         status=exc.status,
                         kind=exc.kind,
                     ) from None

@@ -292,6 +292,7 @@ def status_error(response: httpx.Response, *, auth: str = "api_token") -> Zendes
             "Zendesk did not accept the OAuth access token.",
             "Not authenticated (401)",
             hint="It may have been revoked; run `zendesk-setup edit NAME` to consent again.",
+            tui_hint="It may have been revoked; sign in again (e on the profiles screen).",
             field="credentials",
             status=status,
             kind="unauthorized",

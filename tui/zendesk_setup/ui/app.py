@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from zendesk_setup.core.draft import ProfileDraft
     from zendesk_setup.core.oauth import TokenSet
+    from zendesk_setup.core.profiles import Profile
     from zendesk_setup.core.wizard import StepResult, WizardFlow
 
 EXIT_OK = 0
@@ -126,11 +127,18 @@ class ZendeskSetupApp(App[int]):
                 self.result_note = error.message
                 self.exit(EXIT_USAGE)
                 return
-            from zendesk_setup.core.draft import ProfileDraft
-
-            self.start_wizard(ProfileDraft.from_profile(profile))
+            self.start_wizard(self.edit_draft(profile))
         elif self.mode == "new":
             self.start_wizard(self.new_draft(self.start_name))
+
+    def edit_draft(self, profile: Profile) -> ProfileDraft:
+        """A draft for editing ``profile``; an OAuth profile with no token yet (a copy) goes through the consent."""
+        from zendesk_setup.core.draft import ProfileDraft
+
+        draft = ProfileDraft.from_profile(profile)
+        if profile.auth == "oauth" and not self.service.has_oauth_token(profile):
+            draft = draft.with_answers(signed_in=False)
+        return draft
 
     def start_wizard(self, draft: ProfileDraft) -> None:
         """Run the wizard on ``draft`` (a new profile or an edit), from its first step."""
@@ -178,11 +186,10 @@ class ZendeskSetupApp(App[int]):
 
     def current_draft(self) -> ProfileDraft | None:
         """The wizard's draft with what the topmost step screen shows applied (None outside the wizard)."""
-        from zendesk_setup.ui.screens.base import WizardScreen
-
         for screen in reversed(self.screen_stack):
-            if isinstance(screen, WizardScreen):
-                return screen.answered_draft()
+            answered_draft = getattr(screen, "answered_draft", None)
+            if answered_draft is not None:
+                return answered_draft()
         return self.wizard_flow.draft if self.wizard_flow is not None else None
 
     def discard_question(self, *, quitting: bool = False) -> str:

@@ -43,6 +43,7 @@ class WizardScreen(WorkerResults, Screen[StepResult]):
         self.draft = draft
         self.position = position
         self.initial_field = focus_field
+        self.shown_error: SetupError | None = None
 
     def on_screen_resume(self) -> None:
         """When sent back to fix a field, put the cursor in it."""
@@ -84,18 +85,35 @@ class WizardScreen(WorkerResults, Screen[StepResult]):
     def validate_step(self, draft: ProfileDraft) -> None:
         """Raise InputError when the step cannot be left forward with ``draft``."""
 
-    def show_error(self, error: SetupError | None) -> None:
+    def show_error(self, error: SetupError | None, *, focus: bool = True) -> None:
         """Show an error (message and hint) under the form, or clear it; focus the field at fault."""
+        self.shown_error = error
         line = self.query_one("#step-error", Static)
         if error is None:
             line.update("")
             line.remove_class("visible")
             return
-        line.update(Content(error.message + (f" {error.hint}" if error.hint else "")))
+        line.update(Content(error.shown_in_tui()))
         line.add_class("visible")
         target = self.field_widget(error.field)
-        if target is not None and target.focusable and target.display:
+        if focus and target is not None and target.focusable and target.display:
             target.focus()
+
+    def recheck_shown_error(self) -> None:
+        """After an edit, an input error on screen follows the input: gone once valid, never stale."""
+        if not isinstance(self.shown_error, InputError):
+            return
+        try:
+            self.validate_step(self.answered_draft())
+        except InputError as error:
+            if error.field != self.shown_error.field:
+                self.show_error(None)
+            elif error.shown_in_tui() != self.shown_error.shown_in_tui():
+                self.show_error(error, focus=False)
+            return
+        except SetupError:
+            return
+        self.show_error(None)
 
     def field_widget(self, field_name: str | None) -> Widget | None:
         """The widget where the input an error's ``field`` names is edited, if this step has it."""

@@ -82,10 +82,11 @@ class DeleteModal(ModalScreen[str | None]):
         Binding("left,right", "app.focus_next", "Switch", show=False, id="delete-switch", tooltip="Switch button"),
     ]
 
-    def __init__(self, name: str, *, can_revoke: bool) -> None:
+    def __init__(self, name: str, *, can_revoke: bool, note: str = "") -> None:
         super().__init__()
         self.profile_name = name
         self.can_revoke = can_revoke
+        self.note = note
 
     def compose(self) -> ComposeResult:
         """The question and the buttons."""
@@ -93,8 +94,8 @@ class DeleteModal(ModalScreen[str | None]):
             text = f"Delete profile '{self.profile_name}' and its stored secrets?"
             if self.can_revoke:
                 text += " You can also revoke its OAuth token on Zendesk, so the token stops working at once."
-            else:
-                text += " An API token keeps working until you delete it in Admin Center."
+            elif self.note:
+                text += " " + self.note
             yield Static(text, id="delete-question")
             with Horizontal(classes="modal-buttons"):
                 if self.can_revoke:

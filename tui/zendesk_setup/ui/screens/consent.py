@@ -135,7 +135,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
             return
         self.finished = True
         self.failure = error
-        self.set_status(f"{error.message} {error.hint or ''}".strip(), error=True)
+        self.set_status(error.shown_in_tui(), error=True)
         keys = "Press escape to go back, or o to try again."
         if self.fix_step() is not None:
             keys = "Press f to fix it, o to try again, or escape to go back."

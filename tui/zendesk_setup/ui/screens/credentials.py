@@ -128,6 +128,12 @@ Keys: up/down fields, f2 copy the redirect URL, enter or ctrl+n next, escape bac
     def client_kind_changed(self) -> None:
         """Switching kind shows or hides the secret."""
         self.show_secret_for_kind()
+        self.recheck_shown_error()
+
+    @on(Input.Changed)
+    def input_changed(self) -> None:
+        """An error shown for a field goes once the field is right."""
+        self.recheck_shown_error()
 
     def answer(self) -> CredentialsAnswer:
         """The fields for this auth type (secrets as Secret values)."""

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Static
 
 from zendesk_setup.core.draft import ProfileDraft
-from zendesk_setup.core.errors import InputError
+from zendesk_setup.core.errors import InputError, SetupError
 from zendesk_setup.core.vocab import Step
 from zendesk_setup.core.wizard import InstanceAnswer
 from zendesk_setup.ui.screens.base import WizardScreen
@@ -26,6 +26,7 @@ class InstanceScreen(WizardScreen):
         "subdomain": "subdomain-input",
         "base_url": "base-url-input",
     }
+    LIVE_LINES: ClassVar[dict[str, str]] = {"subdomain": "#subdomain-result", "base_url": "#base-url-result"}
     HELP = """\
 **Subdomain**: the part before `.zendesk.com`. You may paste `acme`, `acme.zendesk.com` or any
 URL of your account such as `https://acme.zendesk.com/agent/tickets/1`; it is reduced to `acme`
@@ -103,6 +104,21 @@ Keys: up/down move between fields, space ticks the checkbox, enter or ctrl+n nex
                 where = f"→ API and sign-in go to {base}" if base else "Blank: the zendesk.com address."
                 base_result.update(Content(where))
                 base_result.remove_class("invalid")
+        self.recheck_shown_error()
+
+    def show_error(self, error: SetupError | None, *, focus: bool = True) -> None:
+        """An error about the subdomain or base URL goes on its live line under the field, never twice."""
+        live = self.LIVE_LINES.get(error.field or "") if error is not None else None
+        if error is None or live is None:
+            super().show_error(error, focus=focus)
+            return
+        super().show_error(None)
+        self.shown_error = error
+        line = self.query_one(live, Static)
+        line.update(Content(error.shown_in_tui()))
+        line.add_class("invalid")
+        if focus:
+            self.focus_field(error.field)
 
     @on(Input.Submitted)
     def submit_moves_on(self) -> None:

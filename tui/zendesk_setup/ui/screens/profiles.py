@@ -152,7 +152,7 @@ Keys: up/down choose, ctrl+q quit.
             table.move_cursor(row=table.get_row_index(current))
         status = self.query_one("#home-status", Static)
         if self.load_error is not None:
-            status.update(Content(f"{self.load_error.message} {self.load_error.hint or ''}".strip()))
+            status.update(Content(self.load_error.shown_in_tui()))
             status.add_class("invalid")
         elif not self.document.profiles:
             status.update("No profiles yet: press n to create one.")
@@ -200,11 +200,9 @@ Keys: up/down choose, ctrl+q quit.
     @on(RowTable.RowSelected, "#profiles-table")
     def action_edit_profile(self) -> None:
         """Start the wizard on the highlighted profile."""
-        from zendesk_setup.core.draft import ProfileDraft
-
         profile = self.selected_profile()
         if profile is not None:
-            self.setup_app.start_wizard(ProfileDraft.from_profile(profile))
+            self.setup_app.start_wizard(self.setup_app.edit_draft(profile))
 
     def action_test_profile(self) -> None:
         """Call Zendesk with the saved credentials in a worker; the result is recorded on the profile."""
@@ -233,7 +231,7 @@ Keys: up/down choose, ctrl+q quit.
     def on_home_action_failed(self, error: SetupError) -> None:
         """Say why the action failed (and show the table, which may hold a new check result)."""
         self.reload()
-        self.say(f"{self.action_label} failed: {error.message} {error.hint or ''}".strip(), error=True)
+        self.say(f"{self.action_label} failed: {error.shown_in_tui()}", error=True)
 
     def action_set_default(self) -> None:
         """Make the highlighted profile the default."""
@@ -261,7 +259,9 @@ Keys: up/down choose, ctrl+q quit.
             def duplicate() -> str:
                 copy = service.duplicate(name, new_name)
                 self.focus_name = new_name
-                note = " Sign in again with e: OAuth tokens are not copied." if copy.auth == AuthType.OAUTH else ""
+                note = ""
+                if copy.auth == AuthType.OAUTH:
+                    note = " Not signed in yet: press e to sign in (tokens are not copied)."
                 return f"Copied '{name}' to '{new_name}'.{note}"
 
             self.run_action("Duplicating", duplicate)
@@ -317,7 +317,11 @@ Keys: up/down choose, ctrl+q quit.
 
             self.run_action("Deleting", remove)
 
-        self.app.push_screen(DeleteModal(profile.name, can_revoke=profile.auth != AuthType.API_TOKEN), delete)
+        can_revoke = service.has_oauth_token(profile)
+        note = "An API token keeps working until you delete it in Admin Center."
+        if profile.auth != AuthType.API_TOKEN:
+            note = "It has no OAuth token to revoke (it never signed in)."
+        self.app.push_screen(DeleteModal(profile.name, can_revoke=can_revoke, note=note), delete)
 
     def action_migrate_profile(self) -> None:
         """Move the highlighted API-token profile to OAuth (see MigrateFromHome)."""

@@ -30,8 +30,10 @@ class ReviewScreen(WizardScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,ctrl+s", "save", "Save", id="save", tooltip="Save the profile and its secrets"),
         Binding("enter", "finish", "Finish", id="finish", tooltip="Close the wizard"),
-        Binding("enter,f", "fix", "Fix field", id="fix", tooltip="Go back to the field at fault"),
-        Binding("enter,r", "recheck", "Check again", id="recheck", tooltip="Call Zendesk again"),
+        Binding("f", "fix", "Fix field", id="fix", tooltip="Go back to the field at fault"),
+        Binding("enter", "fix", "Fix field", show=False, id="fix-enter", tooltip="Go back to the field at fault"),
+        Binding("r", "recheck", "Check again", id="recheck", tooltip="Call Zendesk again"),
+        Binding("enter", "recheck", "Check again", show=False, id="recheck-enter", tooltip="Call Zendesk again"),
         Binding("w", "save_unchecked", "Save unchecked", id="save-unchecked", tooltip="Save without a check"),
         Binding("i", "insecure_storage", "Store in file", id="insecure", tooltip="Keep secrets in a 0600 file"),
     ]
@@ -211,7 +213,7 @@ Escape goes back a step; after saving, enter finishes.
                 "[b]✗ $title[/b]: $message\n$hint\n[dim]$keys[/dim]",
                 title=error.title,
                 message=error.message,
-                hint=error.hint or "",
+                hint=(error.tui_hint if error.tui_hint is not None else error.hint) or "",
                 keys=" · ".join(keys),
             )
         )
@@ -282,7 +284,12 @@ Escape goes back a step; after saving, enter finishes.
         if saved.check is None:
             status = self.query_one("#review-status", Static)
             name = saved.profile.name
-            status.update(Content(f"Saved without a check: run `zendesk-setup test {name}` when you are online."))
+            status.update(
+                Content(
+                    f"Saved without a check: press t on the profiles screen (or run `zendesk-setup test {name}`) "
+                    "when you are online."
+                )
+            )
             status.remove_class("invalid")
         self.query_one("#review-saved", Static).update(
             Content.from_markup(

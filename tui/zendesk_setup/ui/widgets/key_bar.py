@@ -92,7 +92,10 @@ class KeyBar(Widget, can_focus=False):
         description_style = self.get_component_rich_style("key-bar--description")
         segments: list[Segment] = []
         self._drawn = keys = self.keys()
-        for key, display, description, enabled, tooltip in keys:
+        described = fitting_descriptions([(display, description) for _k, display, description, _e, _t in keys], width)
+        for (key, display, description, enabled, tooltip), keep in zip(keys, described, strict=True):
+            if not keep:
+                description = ""
             pointer = Style.from_meta({"key": key if enabled else "", "tooltip": tooltip})
             key_part, text_part = key_style + pointer, description_style + pointer
             if not enabled:
@@ -118,4 +121,21 @@ class KeyBar(Widget, can_focus=False):
             self.app.bell()
 
 
-__all__ = ["KeyBar"]
+def fitting_descriptions(keys: list[tuple[str, str]], width: int) -> list[bool]:
+    """Which keys keep their description so the line fits ``width``: descriptions go from the right, keys stay."""
+    keep = [bool(description) for _display, description in keys]
+
+    def length() -> int:
+        return sum(
+            len(display) + 1 + (len(description) + 1 if kept else 0)
+            for (display, description), kept in zip(keys, keep, strict=True)
+        )
+
+    index = len(keys) - 1
+    while length() > width and index >= 0:
+        keep[index] = False
+        index -= 1
+    return keep
+
+
+__all__ = ["KeyBar", "fitting_descriptions"]

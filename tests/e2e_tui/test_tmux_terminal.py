@@ -107,13 +107,13 @@ def test_a_new_api_token_profile_by_keys_alone_in_a_real_terminal(
     terminal.keys("Enter")
     terminal.wait_for("Saved profile 'acme'")
     terminal.keys("Enter")
-    screen = terminal.wait_for("profile(s) in")
+    screen = terminal.wait_for("1 profile in")
     assert "acme" in screen and "default" in screen
     terminal.keys("C-q")
     deadline = time.monotonic() + 10
-    while "profile(s) in" in terminal.screen() and time.monotonic() < deadline:
+    while "1 profile in" in terminal.screen() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert "profile(s) in" not in terminal.screen(), "ctrl+q did not quit"
+    assert "1 profile in" not in terminal.screen(), "ctrl+q did not quit"
 
     saved = yaml.safe_load((config_dir / "profiles.yaml").read_text())
     assert saved["default"] == "acme"
@@ -131,3 +131,17 @@ def test_ctrl_q_on_the_untouched_first_screen_quits_at_once(
     screen = terminal.wait_for("Quit: nothing was written.")
     assert "Quit without saving" not in screen
     assert not (config_dir / "profiles.yaml").exists()
+
+
+def test_a_profile_added_by_the_cli_appears_on_the_open_home_screen(
+    terminal: Terminal, fake: FakeZendesk, tmp_path: Path, config_dir: Path
+) -> None:
+    from tests.ui.conftest import save_api_token_profile
+
+    save_api_token_profile(config_dir, fake, "acme")
+    start(terminal, tmp_path)
+    terminal.wait_for("1 profile in")
+    save_api_token_profile(config_dir, fake, "added-by-cli")
+    screen = terminal.wait_for("added-by-cli", timeout=10)
+    assert "2 profiles in" in screen
+    terminal.keys("C-q")

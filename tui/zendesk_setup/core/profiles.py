@@ -420,6 +420,14 @@ class ProfileStore:
         self.config_dir = Path(config_dir)
         self.path = self.config_dir / PROFILES_FILE
 
+    def stamp(self) -> tuple[int, int] | None:
+        """The file's modification time and size (None when it is missing): a cheap way to notice other writers."""
+        try:
+            status = os.stat(self.path)
+        except OSError:
+            return None
+        return (status.st_mtime_ns, status.st_size)
+
     def load(self) -> ProfilesDocument:
         """The current document; an empty one when the file does not exist yet.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
 
 from textual import on
 from textual.app import ComposeResult
@@ -48,6 +49,13 @@ def auth_text(profile: Profile, today: date) -> str:
         return short
     days = api_token_days_left(today)
     return f"{short} · {days} d left" if days else f"{short} · OFF"
+
+
+def where(profile: Profile) -> str:
+    """The Subdomain cell: the subdomain, or the host of a custom base URL."""
+    if profile.base_url:
+        return urlsplit(profile.base_url).netloc or profile.base_url
+    return profile.subdomain
 
 
 def check_text(record: CheckRecord | None, now: datetime) -> str:
@@ -95,6 +103,7 @@ Keys: up/down choose, ctrl+q quit.
         self.load_error: SetupError | None = None
         self.focus_name: str | None = None
         self.action_label = ""
+        self.file_stamp: tuple[int, int] | None = None
 
     @property
     def setup_app(self) -> ZendeskSetupApp:
@@ -117,6 +126,7 @@ Keys: up/down choose, ctrl+q quit.
         table.add_column("Default", key="default")
         table.add_column("Last check", key="check")
         self.reload()
+        self.set_interval(2.0, self.reload_if_changed)
         if self.load_error is None and not self.document.profiles:
             self.setup_app.start_wizard(self.setup_app.new_draft())
 
@@ -124,7 +134,9 @@ Keys: up/down choose, ctrl+q quit.
         """Read profiles.yaml again and redraw the table (a bad file is reported, never overwritten)."""
         table = self.query_one("#profiles-table", RowTable)
         current = self.focus_name or self.selected_name()
+        row_before = table.cursor_row
         self.focus_name = None
+        self.file_stamp = self.setup_app.store.stamp()
         try:
             self.document = self.setup_app.store.load()
             self.load_error = None
@@ -139,7 +151,7 @@ Keys: up/down choose, ctrl+q quit.
                     name,
                     (
                         name,
-                        profile.subdomain,
+                        where(profile),
                         auth_text(profile, now.date()),
                         "★ default" if self.document.default == name else "",
                         check_text(profile.checked, now),
@@ -150,6 +162,8 @@ Keys: up/down choose, ctrl+q quit.
         )
         if current in self.document.profiles:
             table.move_cursor(row=table.get_row_index(current))
+        elif table.row_count:
+            table.move_cursor(row=min(row_before, table.row_count - 1))
         status = self.query_one("#home-status", Static)
         if self.load_error is not None:
             status.update(Content(self.load_error.shown_in_tui()))
@@ -158,9 +172,15 @@ Keys: up/down choose, ctrl+q quit.
             status.update("No profiles yet: press n to create one.")
             status.remove_class("invalid")
         else:
-            status.update(Content(f"{len(self.document.profiles)} profile(s) in {self.setup_app.store.path}"))
+            count = len(self.document.profiles)
+            status.update(Content(f"{count} profile{'' if count == 1 else 's'} in {self.setup_app.store.path}"))
             status.remove_class("invalid")
         self.refresh_bindings()
+
+    def reload_if_changed(self) -> None:
+        """Show profiles another program (the CLI) added, removed or changed while this screen is open."""
+        if self.setup_app.store.stamp() != self.file_stamp:
+            self.reload()
 
     def selected_name(self) -> str | None:
         """The profile under the cursor."""

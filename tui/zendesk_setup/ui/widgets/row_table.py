@@ -129,6 +129,11 @@ class RowTable(ScrollView, can_focus=True):
         return len(self._rows)
 
     @property
+    def cursor_row(self) -> int:
+        """Index of the highlighted row (0 when the table is empty)."""
+        return self._cursor
+
+    @property
     def cursor_key(self) -> str | None:
         """Key of the highlighted row, or None when the table is empty."""
         return self._keys[self._cursor] if self._rows else None

@@ -153,8 +153,12 @@ def test_login_brings_the_profile_back_and_keeps_its_settings(
     assert lfake.token_requests[-1]["client_secret"] == CLIENT_SECRET
     settings_after = saved_profiles(config_dir)
     assert settings_after["default"] == "main"
-    kept = {k: v for k, v in settings_after["profiles"]["conf"].items() if k != "checked"}
-    assert kept == {k: v for k, v in settings_before["profiles"]["conf"].items() if k != "checked"}
+    records = ("checked", "refresh_expires")  # what a check and a new token record; the rest are settings
+    kept = {k: v for k, v in settings_after["profiles"]["conf"].items() if k not in records}
+    assert kept == {k: v for k, v in settings_before["profiles"]["conf"].items() if k not in records}
+    assert str(settings_after["profiles"]["conf"]["refresh_expires"]) >= str(
+        settings_before["profiles"]["conf"]["refresh_expires"]
+    )
     assert settings_after["profiles"]["conf"]["checked"]["ok"] is True
     for secret in (after["access_token"], after["refresh_token"], CLIENT_SECRET):
         assert secret not in login.all and secret not in (config_dir / "profiles.yaml").read_text()

@@ -41,6 +41,14 @@ def last_check(profile: Profile) -> str:
     return f"FAILED {stamp}"
 
 
+def report_signed_in(profile: Profile, identity: Identity, io: IO) -> None:
+    """Say who the saved credentials sign in as, and warn when the granted scopes differ."""
+    io.print_out(f"Signed in as {identity.describe()}.")
+    difference = scope_report(profile, identity)
+    if difference:
+        io.print_err(difference)
+
+
 def scope_report(profile: Profile, identity: Identity) -> str | None:
     """A warning when Zendesk granted other scopes than the profile asked for, else None."""
     if profile.auth == AuthType.API_TOKEN or identity.scopes is None:

@@ -60,6 +60,26 @@ def run_consent(
     return consent.exchange(code)
 
 
+def consent_runner(
+    service: CredentialsService, io: IO, *, no_browser: bool, timeout: float, port: int | None = None
+) -> Callable[[ProfileDraft, Callable[[Consent], None] | None], TokenSet]:
+    """``run_consent`` with the command's browser, paste and timeout choices, as provisioning calls it."""
+
+    def run(draft: ProfileDraft, prepare: Callable[[Consent], None] | None = None) -> TokenSet:
+        return run_consent(
+            service,
+            draft,
+            io,
+            open_browser=not no_browser,
+            accept_paste=no_browser and io.stdin_is_tty(),
+            timeout=timeout,
+            port=port,
+            prepare=prepare,
+        )
+
+    return run
+
+
 def _wait_with_paste(consent: Consent, timeout: float, io: IO) -> str:
     """The code from the loopback redirect, or from a redirected URL (or code) pasted on standard input."""
     outcome: dict[str, Any] = {}

@@ -42,6 +42,23 @@ def confirm(io: IO, question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def confirmed(io: IO, question: str, *, yes: bool, needs: str, declined: str) -> bool:
+    """True when ``--yes`` was given or the user says yes; without a terminal and ``--yes``, InputError.
+
+    Args:
+        needs: what needs the confirmation, for the error (``Removing 'acme'``).
+        declined: what to say when the user says no (``Nothing was removed.``).
+    """
+    if yes:
+        return True
+    if not io.stdin_is_tty():
+        raise InputError(f"{needs} needs confirmation; pass --yes to confirm.")
+    if confirm(io, question):
+        return True
+    io.print_err(declined)
+    return False
+
+
 def read_secret(io: IO, what: str) -> str:
     """One secret from standard input: typed hidden at a terminal, else the first line piped in."""
     if io.stdin is None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zendesk_setup.cli import config_dir_arg
-from zendesk_setup.cli.common import scope_report
-from zendesk_setup.cli.consent import run_consent
+from zendesk_setup.cli.common import report_signed_in
+from zendesk_setup.cli.consent import consent_runner
 from zendesk_setup.cli.streams import read_secret
 from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import EXIT_OK, InputError
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     import argparse
 
     from zendesk_setup.cli.streams import IO
-    from zendesk_setup.core.oauth import TokenSet
-    from zendesk_setup.core.provision import Prepare
 
 
 @dataclass(frozen=True)
@@ -102,14 +100,7 @@ def run_add(opts: AddOptions, io: IO) -> int:
             draft = draft.with_answers(
                 client_kind=ClientKind.CONFIDENTIAL, client_secret=Secret(read_secret(io, "client secret"))
             )
-        tokens = run_consent(
-            service,
-            draft,
-            io,
-            open_browser=not opts.no_browser,
-            accept_paste=opts.no_browser and io.stdin_is_tty(),
-            timeout=opts.timeout,
-        )
+        tokens = consent_runner(service, io, no_browser=opts.no_browser, timeout=opts.timeout)(draft)
         draft = draft.with_tokens(tokens)
     _report_saved(service.add(draft, verify=not opts.no_verify), io)
     return EXIT_OK
@@ -127,18 +118,7 @@ def _add_with_new_client(opts: AddOptions, draft: ProfileDraft, service: Credent
                 field="using",
             )
         io.print_err(f"Creating the client as {admin.identity.describe()}.")
-
-        def consent(ready: ProfileDraft, prepare: Prepare | None) -> TokenSet:
-            return run_consent(
-                service,
-                ready,
-                io,
-                open_browser=not opts.no_browser,
-                accept_paste=opts.no_browser and io.stdin_is_tty(),
-                timeout=opts.timeout,
-                prepare=prepare,
-            )
-
+        consent = consent_runner(service, io, no_browser=opts.no_browser, timeout=opts.timeout)
         result = provisioner.provision(draft, admin.clients, consent)
     _report_saved(result.saved, io)
     return EXIT_OK
@@ -192,10 +172,7 @@ def _report_saved(result: SaveResult, io: IO) -> None:
     """Say who the profile signs in as, where it was saved and where its secrets went."""
     profile = result.profile
     if result.identity is not None:
-        io.print_out(f"Signed in as {result.identity.describe()}.")
-        difference = scope_report(profile, result.identity)
-        if difference:
-            io.print_err(difference)
+        report_signed_in(profile, result.identity, io)
     else:
         io.print_out("Saved without checking against Zendesk (--no-verify).")
     default = " (default)" if result.is_default else ""

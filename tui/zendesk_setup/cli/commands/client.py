@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import profile_store
-from zendesk_setup.cli.streams import confirm
+from zendesk_setup.cli.streams import confirm, confirmed
 from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK, InputError, one_line
 from zendesk_setup.core.provision import Provisioner
 from zendesk_setup.core.scopes import scope_string, validate_scopes
@@ -210,12 +210,10 @@ def _delete(opts: ClientOptions, provisioner: Provisioner, service: CredentialsS
         users = [p.name for p in service.store.load().profiles.values() if p.client_id == client.identifier]
         if users:
             io.print_err(f"Saved profiles using this client stop working once it is deleted: {', '.join(users)}.")
-        if not opts.yes:
-            if not io.stdin_is_tty():
-                raise InputError(f"Deleting client {client.id} needs confirmation; pass --yes to confirm.")
-            if not confirm(io, f"Delete OAuth client '{client.identifier}' ({client.name}) and every token it issued?"):
-                io.print_err("Nothing was deleted.")
-                return EXIT_FAILED
+        question = f"Delete OAuth client '{client.identifier}' ({client.name}) and every token it issued?"
+        needs = f"Deleting client {client.id}"
+        if not confirmed(io, question, yes=opts.yes, needs=needs, declined="Nothing was deleted."):
+            return EXIT_FAILED
         admin.clients.delete(client.id)
     io.print_out(f"Deleted OAuth client '{client.identifier}' (id {client.id}).")
     return EXIT_OK

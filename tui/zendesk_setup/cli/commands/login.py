@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zendesk_setup.cli import config_dir_arg
-from zendesk_setup.cli.common import profile_store, scope_report
-from zendesk_setup.cli.consent import run_consent
+from zendesk_setup.cli.common import profile_store, report_signed_in
+from zendesk_setup.cli.consent import consent_runner
 from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import EXIT_OK, InputError
 from zendesk_setup.core.service import CredentialsService
@@ -53,21 +53,10 @@ def run_login(opts: LoginOptions, io: IO) -> int:
         )
     draft = ProfileDraft.from_profile(profile)
     service.stored_fields(draft)  # a damaged secret entry stops the login before a token is issued, not after
-    tokens = run_consent(
-        service,
-        draft,
-        io,
-        open_browser=not opts.no_browser,
-        accept_paste=opts.no_browser and io.stdin_is_tty(),
-        timeout=opts.timeout,
-        port=opts.port,
-    )
+    tokens = consent_runner(service, io, no_browser=opts.no_browser, timeout=opts.timeout, port=opts.port)(draft)
     draft = draft.with_tokens(tokens)
     check = service.check(draft, notify=io.print_err)
     result = service.save(draft, check)
-    io.print_out(f"Signed in as {check.identity.describe()}.")
-    difference = scope_report(result.profile, check.identity)
-    if difference:
-        io.print_err(difference)
+    report_signed_in(result.profile, check.identity, io)
     io.print_out(f"Stored the new tokens of profile '{result.profile.name}' ({result.secrets_where}).")
     return EXIT_OK

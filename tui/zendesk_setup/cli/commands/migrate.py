@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zendesk_setup.cli import config_dir_arg
-from zendesk_setup.cli.common import profile_store, scope_report
-from zendesk_setup.cli.consent import run_consent
-from zendesk_setup.cli.streams import confirm
-from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK, InputError
+from zendesk_setup.cli.common import profile_store, report_signed_in
+from zendesk_setup.cli.consent import consent_runner
+from zendesk_setup.cli.streams import confirmed
+from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK
 from zendesk_setup.core.provision import Provisioner, token_page_url
 from zendesk_setup.core.scopes import validate_scopes
 from zendesk_setup.core.service import CredentialsService
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     import argparse
 
     from zendesk_setup.cli.streams import IO
-    from zendesk_setup.core.draft import ProfileDraft
-    from zendesk_setup.core.oauth import TokenSet
-    from zendesk_setup.core.provision import Prepare
 
 
 @dataclass(frozen=True)
@@ -65,37 +62,17 @@ def run_migrate(opts: MigrateOptions, io: IO) -> int:
     what = "a public OAuth client and a browser consent" if to is AuthType.OAUTH else "a confidential client"
     if opts.client_id:
         what = f"the OAuth client '{opts.client_id}' and a browser consent"
-    if not opts.yes:
-        if not io.stdin_is_tty():
-            raise InputError(f"Migrating '{opts.name}' needs confirmation; pass --yes to confirm.")
-        question = (
-            f"Move profile '{opts.name}' from its API token to {to} ({what}, scopes: {' '.join(scopes)})? "
-            "Scripts keep using the same name."
-        )
-        if not confirm(io, question):
-            io.print_err("Nothing was changed.")
-            return EXIT_FAILED
-
-    def consent(draft: ProfileDraft, prepare: Prepare | None) -> TokenSet:
-        return run_consent(
-            service,
-            draft,
-            io,
-            open_browser=not opts.no_browser,
-            accept_paste=opts.no_browser and io.stdin_is_tty(),
-            timeout=opts.timeout,
-            prepare=prepare,
-        )
-
-    result = provisioner.migrate(
-        opts.name, consent, to=to, scopes=scopes, client_id=opts.client_id, port=opts.port
+    question = (
+        f"Move profile '{opts.name}' from its API token to {to} ({what}, scopes: {' '.join(scopes)})? "
+        "Scripts keep using the same name."
     )
+    if not confirmed(io, question, yes=opts.yes, needs=f"Migrating '{opts.name}'", declined="Nothing was changed."):
+        return EXIT_FAILED
+    consent = consent_runner(service, io, no_browser=opts.no_browser, timeout=opts.timeout)
+    result = provisioner.migrate(opts.name, consent, to=to, scopes=scopes, client_id=opts.client_id, port=opts.port)
     saved = result.saved
     if saved.identity is not None:
-        io.print_out(f"Signed in as {saved.identity.describe()}.")
-        difference = scope_report(saved.profile, saved.identity)
-        if difference:
-            io.print_err(difference)
+        report_signed_in(saved.profile, saved.identity, io)
     client = saved.profile.client_id
     io.print_out(
         f"Migrated profile '{saved.profile.name}' to {saved.profile.auth} (client '{client}', "

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import profile_store
-from zendesk_setup.cli.streams import confirm
-from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK, InputError, SetupError
+from zendesk_setup.cli.streams import confirm, confirmed
+from zendesk_setup.core.errors import EXIT_FAILED, EXIT_OK, SetupError
 from zendesk_setup.core.service import CredentialsService
 from zendesk_setup.core.vocab import AuthType
 
@@ -38,12 +38,9 @@ def run_remove(opts: RemoveOptions, io: IO) -> int:
     """Remove the profile and its secrets once confirmed, revoking its token on Zendesk first when asked."""
     service = CredentialsService(profile_store(opts.config_dir).config_dir)
     profile = service.store.get(opts.name)
-    if not opts.yes:
-        if not io.stdin_is_tty():
-            raise InputError(f"Removing '{opts.name}' needs confirmation; pass --yes to confirm.")
-        if not confirm(io, f"Remove profile '{opts.name}' and its stored secrets?"):
-            io.print_err("Nothing was removed.")
-            return EXIT_FAILED
+    question = f"Remove profile '{opts.name}' and its stored secrets?"
+    if not confirmed(io, question, yes=opts.yes, needs=f"Removing '{opts.name}'", declined="Nothing was removed."):
+        return EXIT_FAILED
     exit_code = EXIT_OK
     if opts.revoke:
         if profile.auth == AuthType.API_TOKEN:

@@ -92,6 +92,7 @@ async def test_an_agents_profile_is_told_why_and_nothing_changes(fake: FakeZende
         await pilot.press("m", "y")
         await settle(pilot)
         assert "only a Zendesk admin" in toasts(app)
+        assert "--" not in toasts(app) and "press e" in toasts(app)  # keys for a TUI user, never CLI flags
         assert isinstance(app.screen, ProfilesScreen)
     assert fake.clients_created == [] and saved(config_dir) == before
 

@@ -74,6 +74,10 @@ def admin_error(profile_name: str, identity: Identity) -> SetupError:
             "OAuth clients) and pass its identifier with --client-id."
         ),
         field="using",
+        tui_hint=(
+            "Ask an admin to create an OAuth client for you (Admin Center > Apps and integrations > APIs > "
+            "OAuth clients), then press e to move this profile to it."
+        ),
     )
 
 

@@ -75,7 +75,7 @@ class MigrateFromHome:
 
     def on_migration_start_failed(self, error: SetupError) -> None:
         """Say why the migration cannot start (not an admin, a dead token…); nothing was changed."""
-        self.home.say(f"Migration not started: {error.message}", error=True)
+        self.home.say(f"Migration not started: {error.shown_in_tui()}", error=True)
 
     def consent_ended(self, result: StepResult | None) -> None:
         """Tokens: check and save in a worker. Anything else: delete the client again in a worker."""
@@ -106,7 +106,7 @@ class MigrateFromHome:
         """The new token did not check out: the client was deleted again and the profile is unchanged."""
         self.end_migration()
         self.home.reload()
-        self.home.say(f"Migration failed, nothing changed: {error.message}", error=True)
+        self.home.say(f"Migration failed, nothing changed: {error.shown_in_tui()}", error=True)
 
     def on_migration_undo_done(self, _result: object) -> None:
         """The consent was left: the client is gone again."""
@@ -116,7 +116,7 @@ class MigrateFromHome:
     def on_migration_undo_failed(self, error: SetupError) -> None:
         """Deleting the client again failed (it says where to delete it by hand)."""
         self.end_migration()
-        self.home.say(f"Migration cancelled: {error.message}", error=True)
+        self.home.say(f"Migration cancelled: {error.shown_in_tui()}", error=True)
 
     def end_migration(self) -> None:
         """Close the admin connection of the attempt that ended."""

@@ -49,7 +49,7 @@ async def test_an_abandoned_consent_revokes_the_token_it_created(
                     break
                 await pilot.press("escape")
                 await pilot.pause()
-            await pilot.press("escape")
+            await pilot.press("escape", "y")  # the first step asks before discarding what was entered
         else:
             await pilot.press("ctrl+q", "y")
         await settle(pilot)

@@ -43,8 +43,8 @@ class ConsentScreen(WizardScreen):
         Binding("c", "copy_url", "Copy URL", id="copy-url", tooltip="Copy the consent URL to the clipboard"),
         Binding("i", "insecure_storage", "Store in file", id="insecure", tooltip="Keep secrets in a 0600 file"),
         Binding("f", "fix", "Fix field", id="fix", tooltip="Go back to the field at fault"),
-        Binding("f2", "open_again", "Open browser", show=False, id="open-browser-f2", tooltip="Same as o"),
-        Binding("f3", "copy_url", "Copy URL", show=False, id="copy-url-f3", tooltip="Same as c"),
+        Binding("f2", "open_again", "Open browser", id="open-browser-f2", tooltip="Same as o"),
+        Binding("f3", "copy_url", "Copy URL", id="copy-url-f3", tooltip="Same as c"),
     ]
     HELP = """\
 zendesk-setup opened the Zendesk consent page in your browser. Sign in as the user the scripts should
@@ -77,6 +77,8 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         self.storage = draft.storage
         self.consent: Consent | None = None
         self.pasted_code: str | None = None
+        self.pasted_from_terminal = False
+        self.submitted_from_terminal = False
         self.started_at: float | None = None
         self.ticker: Timer | None = None
         self.finished = False
@@ -131,7 +133,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
 
     def on_consent_failed(self, error: SetupError) -> None:
         """Explain why the consent failed and what to do (a cancel by this screen says nothing)."""
-        if isinstance(error, OAuthError) and error.kind == "cancelled" and self.pasted_code is None:
+        if isinstance(error, OAuthError) and error.kind == "cancelled":
             return
         self.finished = True
         self.failure = error
@@ -142,6 +144,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         if self.keyring_failed():
             keys = "Press i to keep the secrets in a plain-text 0600 file (insecure), o to retry, escape to go back."
         self.query_one("#consent-countdown", Static).update(keys)
+        self.query_one("#consent-url").focus()
         self.refresh_bindings()
 
     def on_consent_done(self, tokens: TokenSet) -> None:
@@ -194,12 +197,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
             self.consent_began(consent)
             self.post_message(self.UrlReady(consent.url))
             self.open_browser(consent.url)
-            try:
-                code = consent.wait(app.consent_timeout)
-            except OAuthError:
-                if self.pasted_code is None:
-                    raise
-                code = self.pasted_code
+            code = consent.wait(app.consent_timeout)
         finally:
             self.finished = True
         return consent.exchange(code)
@@ -210,6 +208,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
     @on(Input.Submitted, "#paste-input")
     def use_pasted_redirect(self, event: Input.Submitted) -> None:
         """Take the code from a pasted redirected URL (the state is checked) and stop listening."""
+        self.submitted_from_terminal, self.pasted_from_terminal = self.pasted_from_terminal, False
         consent = self.consent
         if consent is None or self.finished:
             self.show_error(SetupError("The sign-in is not waiting; press o to start it again."))
@@ -219,7 +218,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
             code = consent.code_from_paste(pasted)
         except OAuthError as error:
             if error.kind != BARE_CODE:
-                self.show_error(error)
+                self.refuse_paste(error)
                 return
 
             def use_bare_code(confirmed: bool | None) -> None:
@@ -237,17 +236,49 @@ submit it, escape cancel (frees the port), ctrl+q quit.
             )
             return
         except SetupError as error:
-            self.show_error(error)
+            self.refuse_paste(error)
             return
         self.take_code(code)
 
     def take_code(self, code: str) -> None:
-        """Stop listening and let the consent worker exchange this code."""
+        """Exchange a pasted code while the sign-in keeps waiting: a mistyped one must not end the wait."""
         self.show_error(None)
         self.pasted_code = code
-        self.query_one("#consent-status", Static).update("Signed in; exchanging the code for tokens…")
-        if self.consent is not None:
-            self.consent.close()
+        consent = self.consent
+        if consent is None:
+            return
+        self.query_one("#consent-status", Static).update("Exchanging the pasted code for tokens…")
+        self.run_worker(
+            lambda: consent.exchange(code),
+            name="paste_exchange",
+            group="paste",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def on_paste_exchange_done(self, tokens: TokenSet) -> None:
+        """The pasted code worked: stop listening and go on with the tokens."""
+        self.close_consent()
+        self.dismiss(Next(ConsentAnswer(tokens, self.storage)))
+
+    def on_paste_exchange_failed(self, error: SetupError) -> None:
+        """The pasted code was refused: say so and keep waiting for the right one (or the browser)."""
+        self.pasted_code = None
+        self.set_status(
+            "Still waiting: the browser can still finish the sign-in, or paste the right URL or code. "
+            "Open the URL yourself if the browser did not:"
+        )
+        self.refuse_paste(SetupError(f"That code was refused: {error.message}"))
+
+    def refuse_paste(self, error: SetupError) -> None:
+        """Show why a paste was refused; after a terminal paste, give o and c back by leaving the paste field.
+
+        Text typed into the field stays focused so it can be corrected; the footer then shows f2 and f3.
+        """
+        self.show_error(error, focus=False)
+        if self.submitted_from_terminal:
+            self.query_one("#consent-url").focus()
 
     async def on_paste(self, event: events.Paste) -> None:
         """A paste anywhere on the screen goes to the paste field and is submitted at once."""
@@ -257,6 +288,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         event.stop()
         paste_input.value = event.text.strip()
         paste_input.focus()
+        self.pasted_from_terminal = True
         await paste_input.action_submit()
 
     def action_open_again(self) -> None:

@@ -10,6 +10,8 @@ EXIT_STORAGE = 3
 
 def one_line(text: str) -> str:
     """``text`` on one line without control characters: words from a server or URL must never drive the terminal."""
+    if text.isprintable() and "  " not in text and text.strip() == text:
+        return text  # the common case, checked in C: nothing to remove
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 

@@ -6,6 +6,7 @@ home screen can show it for every profile without touching the keyring.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,22 @@ class Expiry:
             "days_left": self.days_left(today),
             "note": self.note,
         }
+
+
+def expiry_cell(profile: Profile, today: date) -> str:
+    """What ends ``profile`` and when, in a few words for a table (``-`` when nothing known ends it)."""
+    if profile.auth == AuthType.API_TOKEN:
+        return _shutoff_cell(today)
+    if profile.auth == AuthType.OAUTH and profile.refresh_expires is not None:
+        expiry = profile_expiry(profile)
+        return expiry.short(today) if expiry is not None else "-"
+    return "-"
+
+
+@functools.lru_cache(maxsize=2)
+def _shutoff_cell(today: date) -> str:
+    """The API-token cell, the same for every API-token profile on one day."""
+    return Expiry("API token off", API_TOKEN_SHUTOFF, "").short(today)
 
 
 def today_utc() -> date:

@@ -103,6 +103,9 @@ class CreatedClient:
         return {"id": self.id, "identifier": self.identifier}
 
 
+_TYPED_FIELDS = (("auth", AuthType), ("client_kind", ClientKind), ("storage", Storage))
+
+
 @dataclass(frozen=True)
 class Profile:
     """One saved Zendesk connection. It has no secret fields, so writing it can never leak one."""
@@ -123,10 +126,12 @@ class Profile:
 
     def __post_init__(self) -> None:
         # Text from YAML or flags becomes the typed value; unknown text stays for validate() to word the error.
-        for name, kind in (("auth", AuthType), ("client_kind", ClientKind), ("storage", Storage)):
+        for name, kind in _TYPED_FIELDS:
             value = getattr(self, name)
-            if isinstance(value, str) and not isinstance(value, kind) and value in kind._value2member_map_:
-                object.__setattr__(self, name, kind(value))
+            if type(value) is str:  # an enum member is a str subclass and stays as it is
+                member = kind._value2member_map_.get(value)
+                if member is not None:
+                    object.__setattr__(self, name, member)
 
     @property
     def api_base_url(self) -> str:

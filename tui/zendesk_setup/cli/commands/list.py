@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from zendesk_setup.cli import config_dir_arg
 from zendesk_setup.cli.common import last_check, profile_json, profile_store
 from zendesk_setup.core.errors import EXIT_OK
-from zendesk_setup.core.expiry import profile_expiry, today_utc
+from zendesk_setup.core.expiry import expiry_cell, today_utc
 
 if TYPE_CHECKING:
     import argparse
@@ -44,9 +44,7 @@ def run_list(opts: ListOptions, io: IO) -> int:
     for profile in document.profiles.values():
         marker = "*" if profile.name == document.default else ""
         host = profile.subdomain if not profile.base_url else f"{profile.subdomain} ({profile.base_url})"
-        expiry = profile_expiry(profile)
-        ends = expiry.short(today) if expiry is not None and expiry.on is not None else "-"
-        rows.append((marker, profile.name, host, profile.auth, ends, last_check(profile)))
+        rows.append((marker, profile.name, host, profile.auth, expiry_cell(profile, today), last_check(profile)))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5] for row in rows]
     io.out.write("\n".join(line.rstrip() for line in lines) + "\n")

@@ -88,7 +88,7 @@ LAZY_IMPORTS: dict[str, dict[str, str]] = {
         "zendesk_setup.core.oauth": "list and show import cli.common; " + OAUTH,
     },
     "zendesk_setup/cli/commands/remove.py": {
-        "zendesk_setup.core.clients": "only a profile with a created client deletes it; " + ZENDESK,
+        "zendesk_setup.core.provision": "only a profile with a created client deletes it; " + ZENDESK,
     },
     "zendesk_setup/cli/commands/show.py": {
         "zendesk_setup.core.redirect": "only an OAuth profile shows a redirect URL (secrets, urllib.parse: ~10 ms)",
@@ -147,6 +147,7 @@ LAZY_IMPORTS: dict[str, dict[str, str]] = {
     },
     "zendesk_setup/ui/screens/profiles.py": {
         "zendesk_setup.ui.screens.help": HELP,
+        "zendesk_setup.core.provision": "only deleting a profile with a created client needs it; " + ZENDESK,
     },
 }
 

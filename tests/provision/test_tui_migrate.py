@@ -109,3 +109,22 @@ async def test_m_does_nothing_on_an_oauth_profile(fake: FakeZendesk, config_dir:
         assert isinstance(app.screen, ProfilesScreen)
         assert app.screen.check_action("migrate_profile", ()) is False
         assert "OAuth" in screen_text(app) and " d left" not in screen_text(app)
+
+
+async def test_delete_with_revoke_deletes_the_client_a_migration_made(
+    fake: FakeZendesk, config_dir: Path, browser: Path
+) -> None:
+    save_api_token_profile(config_dir, fake)
+    app = make_app(config_dir, redirect_port=free_port(), consent_timeout=30)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "y")
+        await settle(pilot, rounds=8)
+        (identifier,) = fake.clients_created
+        token = json.loads(keyring.get_password("zendesk-setup", "acme") or "{}")["access_token"]
+        await pilot.press("d", "r")
+        await settle(pilot)
+        assert "made for it was deleted on Zendesk" in toasts(app)
+    assert identifier not in fake.clients
+    assert token not in fake.live_access_tokens()
+    assert keyring.get_password("zendesk-setup", "acme") is None

@@ -168,6 +168,29 @@ class ClientAttempt:
                 self.provisioner.service.revoke_issued([(self.draft.api_base_url(), tokens)])
 
 
+def other_client_users(service: CredentialsService, profile: Profile) -> list[str]:
+    """The other saved profiles that use the same OAuth client as ``profile`` (deleting it would stop them)."""
+    return [
+        other.name
+        for other in service.store.load().profiles.values()
+        if other.name != profile.name and other.client_id and other.client_id == profile.client_id
+    ]
+
+
+def delete_created_client(service: CredentialsService, profile: Profile) -> CreatedClient:
+    """Delete the OAuth client zendesk-setup created for ``profile``, with the profile's own credentials.
+
+    Its tokens stop working with it. SetupError when Zendesk refuses (the profile's user is no admin, say).
+    """
+    created = profile.created_client
+    if created is None:
+        raise InputError(f"Profile '{profile.name}' has no OAuth client made by zendesk-setup.")
+    session = service.session(profile)
+    with session.http() as http:
+        ClientsApi(session, http).delete(created.id)
+    return created
+
+
 class Provisioner:
     """Creates OAuth clients through admin profiles and saves the profiles that use them."""
 

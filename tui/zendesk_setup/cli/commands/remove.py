@@ -71,25 +71,19 @@ def run_remove(opts: RemoveOptions, io: IO) -> int:
 
 def _delete_created_client(service: CredentialsService, profile: Profile, opts: RemoveOptions, io: IO) -> bool:
     """Offer to delete the OAuth client zendesk-setup created for this profile; True once it is deleted."""
-    from zendesk_setup.core.clients import ClientsApi
+    from zendesk_setup.core.provision import delete_created_client, other_client_users
 
     created = profile.created_client
     assert created is not None
-    others = [
-        p.name
-        for p in service.store.load().profiles.values()
-        if p.name != profile.name and p.client_id == created.identifier
-    ]
-    question = f"Also delete the OAuth client '{created.identifier}' (id {created.id}) created for '{profile.name}'?"
+    others = other_client_users(service, profile)
     if others:
         io.print_err(f"Profiles {', '.join(others)} use this client too; it is kept.")
         return False
+    question = f"Also delete the OAuth client '{created.identifier}' (id {created.id}) created for '{profile.name}'?"
     if not (opts.yes or confirm(io, question)):
         return False
-    session = service.session(profile)
     try:
-        with session.http() as http:
-            ClientsApi(session, http, notify=io.print_err).delete(created.id)
+        delete_created_client(service, profile)
     except SetupError as exc:
         io.print_err(f"Deleting the OAuth client failed: {exc.message}")
         io.print_err(f"Delete it with `zendesk-setup client delete {created.id} --using ADMIN`; revoking the token.")

@@ -330,8 +330,7 @@ Keys: up/down choose, ctrl+q quit.
             def remove() -> str:
                 note = ""
                 if choice == "revoke":
-                    revoke(profile, service)
-                    note = " The OAuth token was revoked on Zendesk."
+                    note = revoke(profile, service)
                 service.remove(profile.name)
                 return f"Deleted '{profile.name}' and its secrets.{note}"
 
@@ -356,8 +355,19 @@ Keys: up/down choose, ctrl+q quit.
         self.app.push_screen(HelpModal("Profiles", self.HELP))
 
 
-def revoke(profile: Profile, service: CredentialsService) -> None:
-    """Revoke the profile's OAuth token on Zendesk; a failure keeps everything, so the revoke can be retried."""
+def revoke(profile: Profile, service: CredentialsService) -> str:
+    """Revoke the profile's OAuth token on Zendesk, or delete the client zendesk-setup made for it (its tokens go
+    with it); a failure keeps everything, so the revoke can be retried. Returns what was done, in words."""
+    if profile.created_client is not None:
+        from zendesk_setup.core.provision import delete_created_client, other_client_users
+
+        if not other_client_users(service, profile):
+            try:
+                delete_created_client(service, profile)
+            except SetupError:
+                pass  # not an admin any more, say: revoking the token still ends its access
+            else:
+                return f" The OAuth client {profile.created_client.identifier} made for it was deleted on Zendesk."
     try:
         service.session(profile).revoke()
     except SetupError as error:
@@ -367,6 +377,7 @@ def revoke(profile: Profile, service: CredentialsService) -> None:
             hint="Press d to try again, or choose Delete to remove the profile without revoking "
             "(then revoke the token in Admin Center).",
         ) from None
+    return " The OAuth token was revoked on Zendesk."
 
 
 __all__ = ["ProfilesScreen", "ago", "auth_text", "check_text"]

@@ -61,3 +61,23 @@ def require_trusted(path: Path, status: os.stat_result | None = None) -> None:
             hint=f"Run `chmod {700 if is_dir else 600} {shown}`, check that its contents are as you left them, "
             "and try again.",
         )
+
+
+def read_trusted_text(path: Path, config_dir: Path) -> str | None:
+    """The text of ``path`` in ``config_dir``, both checked as trusted (None when the file does not exist).
+
+    ConfigFileError when either is not trusted, or the file cannot be read or is not UTF-8; the file is left as
+    it is.
+    """
+    require_trusted(config_dir)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            require_trusted(path, os.fstat(handle.fileno()))
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        hint = "Fix or move the file; it was left untouched."
+        raise ConfigFileError(f"{path} is not UTF-8 text.", hint=hint) from None
+    except OSError as exc:
+        raise ConfigFileError(f"Cannot read {path}: {exc.strerror or exc}.") from None

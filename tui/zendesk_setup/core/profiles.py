@@ -13,7 +13,7 @@ from typing import Any
 
 from zendesk_setup.core.errors import ConfigFileError, InputError, ProfileNotFoundError, one_line
 from zendesk_setup.core.locking import file_lock
-from zendesk_setup.core.paths import PROFILE_ENV, PROFILES_FILE, require_trusted
+from zendesk_setup.core.paths import PROFILE_ENV, PROFILES_FILE, read_trusted_text
 from zendesk_setup.core.subdomain import LABEL, default_base_url, validate_base_url
 from zendesk_setup.core.vocab import AuthType, ClientKind, Storage
 
@@ -438,19 +438,9 @@ class ProfileStore:
 
         A folder or file that another user owns or can write raises ConfigFileError: it could steer credentials.
         """
-        require_trusted(self.config_dir)
-        try:
-            with open(self.path, encoding="utf-8") as handle:
-                require_trusted(self.path, os.fstat(handle.fileno()))
-                text = handle.read()
-        except FileNotFoundError:
+        text = read_trusted_text(self.path, self.config_dir)
+        if text is None:
             return ProfilesDocument()
-        except UnicodeDecodeError:
-            raise ConfigFileError(
-                f"{self.path} is not UTF-8 text.", hint="Fix or move the file; it was left untouched."
-            ) from None
-        except OSError as exc:
-            raise ConfigFileError(f"Cannot read {self.path}: {exc.strerror or exc}.") from None
         return parse_profiles(text, self.path)
 
     def names(self) -> list[str]:

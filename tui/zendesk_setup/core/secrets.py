@@ -11,7 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from zendesk_setup.core.errors import ConfigFileError, KeyringError
 from zendesk_setup.core.locking import file_lock
-from zendesk_setup.core.paths import SECRETS_FILE, require_trusted
+from zendesk_setup.core.paths import SECRETS_FILE, read_trusted_text
 from zendesk_setup.core.vocab import Storage
 
 SERVICE = "zendesk-setup"
@@ -261,17 +261,9 @@ class FileSecretStore:
 
         from zendesk_setup.core import fastyaml
 
-        require_trusted(self.config_dir)
-        try:
-            with open(self.path, encoding="utf-8") as handle:
-                require_trusted(self.path, os.fstat(handle.fileno()))
-                text = handle.read()
-        except FileNotFoundError:
+        text = read_trusted_text(self.path, self.config_dir)
+        if text is None:
             return {}
-        except UnicodeDecodeError:
-            raise ConfigFileError(f"{self.path} is not UTF-8 text.", hint="Fix or move the file.") from None
-        except OSError as exc:
-            raise ConfigFileError(f"Cannot read {self.path}: {exc.strerror or exc}.") from None
         try:
             data = fastyaml.load_bounded(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         except yaml.YAMLError as exc:

@@ -128,3 +128,18 @@ async def test_delete_with_revoke_deletes_the_client_a_migration_made(
     assert identifier not in fake.clients
     assert token not in fake.live_access_tokens()
     assert keyring.get_password("zendesk-setup", "acme") is None
+
+
+async def test_the_migration_plan_and_its_buttons_fit_80x24(fake: FakeZendesk, config_dir: Path) -> None:
+    save_api_token_profile(config_dir, fake)
+    app = make_app(config_dir, redirect_port=47123)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Migrate (y)" in shown and "Cancel (n)" in shown
+        assert "http://127.0.0.1:47123/callback" in shown and "API tokens." in shown
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfilesScreen) and fake.clients_created == []

@@ -21,14 +21,13 @@ def migration_plan(profile: Profile, port: int) -> str:
     from zendesk_setup.core.redirect import redirect_uri_for
 
     return (
-        f"Move '{profile.name}' from its API token to OAuth? Zendesk switches API tokens off on "
-        f"{API_TOKEN_SHUTOFF.isoformat()}.\n\n"
-        f"1. Check that the API token works and belongs to an admin.\n"
-        f"2. Create a public OAuth client '{client_name()}' whose only redirect URL is {redirect_uri_for(port)}.\n"
-        f"3. Open the Zendesk consent page for the scopes {' '.join(MIGRATION_SCOPES)}.\n"
-        f"4. Check the new token and save it under the same name, so scripts keep working.\n\n"
-        "If any step fails, the client is deleted again and the profile stays as it is. The old API token "
-        f"stays active on Zendesk until you deactivate it in {API_TOKENS_PAGE}."
+        f"Move '{profile.name}' to OAuth? Zendesk switches API tokens off on {API_TOKEN_SHUTOFF.isoformat()}.\n"
+        "1. Check that the API token belongs to an admin.\n"
+        f"2. Create a public OAuth client '{client_name()}' for {redirect_uri_for(port)}.\n"
+        f"3. Open the consent page (scopes: {' '.join(MIGRATION_SCOPES)}).\n"
+        "4. Check the new token; save it under the same name.\n"
+        "A failure deletes the client and changes nothing. Then deactivate the old token in "
+        f"{API_TOKENS_PAGE}."
     )
 
 

@@ -42,13 +42,16 @@ def step_for_field(field_name: str | None) -> Step | None:
 
 @dataclass(frozen=True)
 class AuthAnswer:
-    """The auth-type step: how the profile signs in."""
+    """The auth-type step: how the profile signs in, and the file store when chosen there (no usable keyring)."""
 
     auth: AuthType
+    storage: Storage | None = None
 
     def apply(self, draft: ProfileDraft) -> ProfileDraft:
         """The draft with this answer."""
-        return replace(draft, auth=self.auth)
+        if self.storage is None:
+            return replace(draft, auth=self.auth)
+        return replace(draft, auth=self.auth, storage=self.storage)
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,15 @@ def profile_json(profile: Profile, default: str | None) -> dict[str, Any]:
 
 
 def last_check(profile: Profile) -> str:
-    """The last check in a few words: ``never checked``, ``ok (who) when`` or ``FAILED when``."""
+    """The last check in a few words: ``never checked``, ``ok (who) when``, ``RATE LIMITED when`` or ``FAILED when``."""
     if profile.checked is None:
         return "never checked"
     stamp = profile.checked.at.strftime("%Y-%m-%d %H:%M")
     if profile.checked.ok:
         who = profile.checked.user or "ok"
         return f"ok ({who}) {stamp}"
+    if profile.checked.rate_limited:
+        return f"RATE LIMITED {stamp}"
     return f"FAILED {stamp}"
 
 

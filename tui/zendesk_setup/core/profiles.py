@@ -71,6 +71,20 @@ class CheckRecord:
     user: str | None = None
     role: str | None = None
     message: str | None = None
+    kind: str | None = None
+    """Why a check did not succeed when that says nothing about the credentials (``rate_limited``)."""
+
+    @property
+    def rate_limited(self) -> bool:
+        """True when Zendesk kept rate limiting: the credentials were not judged, so this is no failure of theirs."""
+        return not self.ok and self.kind == "rate_limited"
+
+    @property
+    def outcome(self) -> str:
+        """The result in words: ``ok``, ``rate limited`` or ``failed``."""
+        if self.ok:
+            return "ok"
+        return "rate limited" if self.rate_limited else "failed"
 
     def __post_init__(self) -> None:
         # Server text (a user name, a role, an error) is stored and shown only without control characters.
@@ -88,6 +102,8 @@ class CheckRecord:
             data["role"] = self.role
         if self.message:
             data["message"] = self.message
+        if self.kind:
+            data["kind"] = self.kind
         return data
 
 
@@ -406,7 +422,9 @@ def _check_from_yaml(raw: Any) -> CheckRecord | None:
         value = raw.get(key)
         return value if isinstance(value, str) else None
 
-    return CheckRecord(at=at, ok=bool(raw.get("ok")), user=opt("user"), role=opt("role"), message=opt("message"))
+    return CheckRecord(
+        at=at, ok=bool(raw.get("ok")), user=opt("user"), role=opt("role"), message=opt("message"), kind=opt("kind")
+    )
 
 
 def dump_profiles(document: ProfilesDocument) -> str:

@@ -41,6 +41,10 @@ def check_record(identity: Identity | None = None, error: SetupError | None = No
     now = datetime.now(UTC).replace(microsecond=0)
     if identity is not None:
         return CheckRecord(at=now, ok=True, user=identity.name, role=identity.role)
+    kind = getattr(error, "kind", None)
+    if kind == "rate_limited":
+        # Zendesk never judged the credentials: say so, so no one replaces a token that works.
+        return CheckRecord(at=now, ok=False, message="rate limited: " + error.message if error else None, kind=kind)
     return CheckRecord(at=now, ok=False, message=error.message if error else None)
 
 

@@ -171,6 +171,17 @@ def _transport_error(exc: httpx.HTTPError, url: str) -> ZendeskError:
     )
 
 
+class RateLimitWait(str):
+    """The rate-limit notice: its text, and the ``seconds`` of the wait, for a front end that counts down."""
+
+    seconds: float
+
+    def __new__(cls, seconds: float) -> RateLimitWait:
+        notice = super().__new__(cls, f"Zendesk is rate limiting; waiting {seconds:.0f} s before retrying.")
+        notice.seconds = seconds
+        return notice
+
+
 def retry_after_seconds(response: httpx.Response) -> float:
     """Seconds to wait on a 429: ``Retry-After`` when it parses, else a fallback, bounded."""
     value = response.headers.get("Retry-After", "").strip()
@@ -202,7 +213,7 @@ def request(
             return response
         wait = retry_after_seconds(response)
         if notify is not None:
-            notify(f"Zendesk is rate limiting; waiting {wait:.0f} s before retrying.")
+            notify(RateLimitWait(wait))
         sleep(wait)
         attempt += 1
 

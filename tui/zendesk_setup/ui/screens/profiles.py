@@ -59,10 +59,11 @@ def where(profile: Profile) -> str:
 
 
 def check_text(record: CheckRecord | None, now: datetime) -> str:
-    """The last-check cell: ok or failed, and when."""
+    """The last-check cell: ok, rate limited (Zendesk did not judge the credentials) or failed, and when."""
     if record is None:
         return "never checked"
-    return f"{'✓ ok' if record.ok else '✗ failed'} {ago(record.at, now)}"
+    mark = "✓ ok" if record.ok else ("⏳ rate limited" if record.rate_limited else "✗ failed")
+    return f"{mark} {ago(record.at, now)}"
 
 
 class ProfilesScreen(MigrateFromHome, WorkerResults, Screen[None]):

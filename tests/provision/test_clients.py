@@ -279,3 +279,21 @@ def test_the_server_refusing_a_redirect_url_is_one_sentence(
         ClientsApi(session, http).create(name="x", identifier="x1", kind="public", redirect_uris=["http://evil.test/"])
     assert caught.value.message.startswith("Zendesk refused the redirect URL")
     assert caught.value.field == "redirect_url"
+
+
+def test_an_oauth_admin_token_refused_with_401_is_refreshed_once(
+    cli: Callable[..., CliResult],
+    fake: FakeZendesk,
+    browser: Path,
+    config_dir: Path,
+    api_token_profile: Callable[..., str],
+) -> None:
+    api_token_profile("acme")
+    assert cli("migrate", "acme", "--yes", "--port", str(free_port())).code == 0
+    fake.expire_access_tokens()  # the server drops the token before its local expiry
+    service = CredentialsService(config_dir)
+    session = service.session(service.store.get("acme"))
+    with session.http() as http:
+        listed = ClientsApi(session, http).list()
+    assert [c.identifier for c in listed] == fake.clients_created
+    assert fake.refresh_count == 1

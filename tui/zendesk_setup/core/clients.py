@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from zendesk_setup.core.api import same_origin
 from zendesk_setup.core.errors import SetupError, ZendeskError, one_line
 from zendesk_setup.core.secrets import Secret
 from zendesk_setup.core.vocab import AuthType, ClientKind
@@ -155,8 +156,7 @@ class ClientsApi:
         if not isinstance(value, str) or not value:
             return None
         target = urlsplit(value)
-        base = urlsplit(str(self.http.base_url))
-        if target.netloc and (target.scheme, target.netloc) != (base.scheme, base.netloc):
+        if target.netloc and not same_origin(str(self.http.base_url), value):
             return None
         return f"{target.path}?{target.query}" if target.query else target.path
 
@@ -172,10 +172,12 @@ class ClientsApi:
         headers = {"Accept": "application/json"}
         kwargs: dict[str, Any] = {"json": json} if json is not None else {}
         with self.session.naming_errors():
-            headers["Authorization"] = self.session.auth_header()
+            sent = self.session.auth_header()
+            headers["Authorization"] = sent
             response = request(self.http, method, url, headers=headers, notify=self.notify, **kwargs)
             if response.status_code == 401 and self.session.profile.auth != AuthType.API_TOKEN:
-                headers["Authorization"] = self.session.auth_header(force_refresh=True)
+                # Refreshed only if the refused token is still the stored one (another process may have refreshed).
+                headers["Authorization"] = self.session.auth_header(rejected=sent.removeprefix("Bearer "))
                 response = request(self.http, method, url, headers=headers, notify=self.notify, **kwargs)
             if response.status_code >= 300:
                 raise self._error(response, identifier=identifier, client_id=client_id)

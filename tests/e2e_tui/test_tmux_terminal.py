@@ -2,79 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import yaml
-from tests.conftest import API_TOKEN, EMAIL, REPO
+from tests.conftest import API_TOKEN, EMAIL
+from tests.e2e_tui.terminal import Terminal, start
 from tests.fake_zendesk import FakeZendesk
-
-SOCKET = f"zendesk-setup-test-{os.getpid()}"
-
-
-class Terminal:
-    """One tmux server with one 80x24 window running a command."""
-
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def tmux(self, *args: str) -> str:
-        """Run a tmux command against this server and return its output."""
-        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10)
-        return result.stdout
-
-    def screen(self) -> str:
-        """The visible text of the window."""
-        return self.tmux("capture-pane", "-p")
-
-    def keys(self, *keys: str) -> None:
-        """Press tmux key names (Enter, Tab, Space, Down, C-q ...)."""
-        self.tmux("send-keys", *keys)
-
-    def type(self, text: str) -> None:
-        """Type literal text."""
-        self.tmux("send-keys", "-l", text)
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        """Wait until ``text`` is on screen; fail with the screen when it never comes."""
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
-
-
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    """The app in tmux with the test's environment; the server is killed afterwards."""
-    if shutil.which("tmux") is None:
-        pytest.fail("tmux is needed for the real-terminal test (.ci/run installs it)")
-    term = Terminal(SOCKET)
-    yield term
-    term.tmux("kill-server")
-
-
-def start(terminal: Terminal, tmp_path: Path) -> None:
-    """Start the console script of this checkout in the terminal, with the test's environment."""
-    env_names = ("HOME", "ZENDESK_SETUP_CONFIG_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "PYTHON_KEYRING_BACKEND")
-    exports = " ".join(f"{name}={shlex.quote(os.environ[name])}" for name in env_names)
-    pythonpath = shlex.quote(os.pathsep.join([str(REPO / "tui"), str(REPO)]))
-    script = tmp_path / "run.sh"
-    script.write_text(
-        f"export {exports} PYTHONPATH={pythonpath} TERM=xterm-256color\n"
-        f"exec {shlex.quote(sys.executable)} -m zendesk_setup\n"
-    )
-    terminal.tmux("new-session", "-d", "-x", "80", "-y", "24", f"sh {shlex.quote(str(script))}; sleep 30")
 
 
 def test_a_new_api_token_profile_by_keys_alone_in_a_real_terminal(

@@ -133,6 +133,10 @@ LAZY_IMPORTS: dict[str, dict[str, str]] = {
         "zendesk_setup.core.draft": WIZARD_CORE,
         "zendesk_setup.core.wizard": WIZARD_CORE,
     },
+    "zendesk_setup/ui/screens/credentials.py": {
+        "zendesk_setup.core.provision": "only f3 makes an OAuth client; " + ZENDESK,
+        "zendesk_setup.ui.screens.create_client": "the admin choice loads when f3 is pressed",
+    },
     "zendesk_setup/ui/screens/migrate.py": {
         "zendesk_setup.core.provision": "the home screen mixes in the migration; " + ZENDESK,
         "zendesk_setup.core.redirect": "the redirect URL is shown only once m is pressed (secrets, urllib.parse)",

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from tests.conftest import API_TOKEN, EMAIL, CliResult
 from tests.fake_zendesk import FakeZendesk
+from tests.ui.conftest import app_factory  # noqa: F401 (the wizard tests of provisioning use it)
 
 AGENT_TOKEN = "agent-tok3n-0123456789abcdef"
 AGENT_EMAIL = "abe@acme.test"

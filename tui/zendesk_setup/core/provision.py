@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 from zendesk_setup.core.clients import ClientsApi, OAuthClient, admin_error
 from zendesk_setup.core.draft import NO_SECRET, ProfileDraft
 from zendesk_setup.core.errors import InputError, SetupError
-from zendesk_setup.core.profiles import CreatedClient, Profile
+from zendesk_setup.core.profiles import CreatedClient, Profile, valid_email
 from zendesk_setup.core.redirect import DEFAULT_REDIRECT_PORT
+from zendesk_setup.core.secrets import Secret
+from zendesk_setup.core.session import Session
 from zendesk_setup.core.vocab import MIGRATION_SCOPES, AuthType, ClientKind
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ ConsentRunner = Callable[[ProfileDraft, Prepare | None], "TokenSet"]
 """Runs one browser consent for a draft; calls ``prepare(consent)`` once the loopback port is bound, before the
 browser opens (that is when a client is created with the exact redirect URL), and returns the tokens."""
 
+ONE_TIME_ADMIN = "admin token, not stored"
+"""The name a one-time admin (an API token typed in to create one client, never saved) goes by in messages."""
 
 
 def host_label() -> str:
@@ -70,6 +74,73 @@ class Admin:
         self.clients.http.close()
 
 
+class OneTimeSecrets:
+    """A secret store that holds one admin's API token in memory for one use: nothing is read or written on disk."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self._fields = dict(fields)
+
+    def describe(self, profile_name: str) -> str:
+        """Where the secret is: nowhere but this process."""
+        return "memory only (not stored)"
+
+    def probe(self) -> None:
+        """Always usable."""
+
+    def get(self, profile_name: str) -> dict[str, str]:
+        """The one entry, whatever the name."""
+        return dict(self._fields)
+
+    def get_raw(self, profile_name: str) -> object:
+        """The one entry."""
+        return dict(self._fields)
+
+    def set(self, profile_name: str, fields: dict[str, str]) -> None:
+        """Kept in memory only."""
+        self._fields = dict(fields)
+
+    def set_raw(self, profile_name: str, entry: object) -> None:
+        """Kept in memory only."""
+        if isinstance(entry, dict):
+            self._fields = {str(k): str(v) for k, v in entry.items()}
+
+    def delete(self, profile_name: str) -> bool:
+        """Forget the token."""
+        had = bool(self._fields)
+        self._fields = {}
+        return had
+
+
+def can_manage_clients(profile: Profile) -> bool:
+    """True when ``profile``'s credentials could create OAuth clients (an API token, or OAuth with ``write``).
+
+    Whether its user is an admin is only known by asking Zendesk (``Provisioner.open_admin``).
+    """
+    if profile.auth == AuthType.API_TOKEN:
+        return True
+    return profile.auth == AuthType.OAUTH and "write" in profile.scopes
+
+
+def admin_candidates(service: CredentialsService, draft: ProfileDraft) -> list[Profile]:
+    """The saved profiles on the draft's Zendesk that may create its client; known admins first."""
+    try:
+        host = draft.api_base_url()
+    except InputError:
+        return []
+    found = [
+        profile
+        for profile in service.store.load().profiles.values()
+        if profile.api_base_url == host and can_manage_clients(profile)
+    ]
+
+    def rank(profile: Profile) -> tuple[int, str]:
+        checked = profile.checked
+        known_admin = checked is not None and checked.ok and (checked.role or "").lower() == "admin"
+        return (0 if known_admin else 1, profile.name)
+
+    return sorted(found, key=rank)
+
+
 @dataclass(frozen=True)
 class ProvisionResult:
     """A saved profile and the client created for it (None when an existing client was used)."""
@@ -84,9 +155,7 @@ class ClientAttempt:
     The CLI runs it in one call (``Provisioner.provision``); the terminal UI spreads it over its consent screen.
     """
 
-    def __init__(
-        self, provisioner: Provisioner, draft: ProfileDraft, clients: ClientsApi | None, *, name: str
-    ) -> None:
+    def __init__(self, provisioner: Provisioner, draft: ProfileDraft, clients: ClientsApi | None, *, name: str) -> None:
         self.provisioner = provisioner
         self.draft = draft
         self.clients = clients
@@ -149,8 +218,11 @@ class ClientAttempt:
             raise
         return ProvisionResult(saved, replace(created, secret=NO_SECRET) if created is not None else None)
 
-    def undo(self, tokens: TokenSet | None = None) -> None:
-        """Delete the client this attempt created (its tokens go with it), else revoke the tokens it got."""
+    def undo(self, tokens: TokenSet | None = None) -> bool:
+        """Delete the client this attempt created (its tokens go with it), else revoke the tokens it got.
+
+        False when Zendesk would not delete the client (``notify`` has said where to delete it by hand).
+        """
         created, self.created = self.created, None
         notify = self.provisioner.notify
         if self.clients is not None and created is not None:
@@ -162,10 +234,12 @@ class ClientAttempt:
                     f"Could not delete the OAuth client '{created.identifier}' (id {created.id}) again: "
                     f"{exc.message} Delete it in Admin Center > Apps and integrations > APIs > OAuth clients."
                 )
-            return
+                return False
+            return True
         if tokens is not None:
             with contextlib.suppress(SetupError):
                 self.provisioner.service.revoke_issued([(self.draft.api_base_url(), tokens)])
+        return True
 
 
 def other_client_users(service: CredentialsService, profile: Profile) -> list[str]:
@@ -212,12 +286,65 @@ class Provisioner:
     def open_admin(self, name: str, *, require_admin: bool = True) -> Admin:
         """Like ``admin``, for a caller that closes it itself (the terminal UI keeps it across screens)."""
         profile = self.service.store.get(name)
-        session = self.service.session(profile)
+        return self._admin(profile, self.service.session(profile), require_admin=require_admin)
+
+    def open_admin_once(self, draft: ProfileDraft, email: str, api_token: Secret) -> Admin:
+        """An admin from an API token typed in for one use, on the draft's Zendesk; the token is never stored.
+
+        For someone with no saved admin profile: the token creates the client, then is forgotten with this Admin.
+        """
+        if not valid_email(email.strip()):
+            raise InputError("Enter the email address of the admin the API token belongs to.", field="admin_email")
+        token = api_token.reveal().strip()
+        if not token or any(ch.isspace() for ch in token):
+            raise InputError("Enter the admin's API token (it has no spaces).", field="admin_token")
+        profile = Profile(
+            name=ONE_TIME_ADMIN,
+            subdomain=draft.normalised_subdomain(),
+            auth=AuthType.API_TOKEN,
+            email=email.strip(),
+            base_url=draft.custom_base_url(),
+        )
+        session = Session(
+            profile,
+            OneTimeSecrets({"api_token": token}),
+            self.service.config_dir,
+            http_factory=self.service.http_factory,
+        )
+        return self._admin(profile, session, require_admin=True)
+
+    def _admin(self, profile: Profile, session: Session, *, require_admin: bool) -> Admin:
         identity = session.check(notify=self.notify)
         if require_admin and (identity.role or "").lower() != "admin":
+            if profile.name == ONE_TIME_ADMIN:
+                raise SetupError(
+                    f"That API token signs in as {identity.name} ({identity.role or 'no role'}); only a Zendesk "
+                    "admin can create OAuth clients.",
+                    "Admin needed",
+                    field="admin_token",
+                    tui_hint="Use an admin's email and API token, or ask an admin to create the client.",
+                )
             raise admin_error(profile.name, identity)
         http = session.http()
         return Admin(profile, identity, ClientsApi(session, http, notify=self.notify))
+
+    def create_for(self, draft: ProfileDraft, admin: Admin, *, name: str | None = None) -> ClientAttempt:
+        """Create the draft's client now through ``admin``, for the redirect URL its consent will use.
+
+        The terminal UI calls this from the credentials step: the identifier is a fresh one, the kind the draft's
+        (client credentials: confidential, with no redirect URL). The attempt owns ``admin`` from here on: its
+        ``close`` closes it, and ``undo`` deletes the client again.
+        """
+        kind = ClientKind.CONFIDENTIAL if draft.confidential else ClientKind.PUBLIC
+        ready = draft.with_answers(client_id=new_identifier(), client_kind=kind)
+        attempt = self.attempt(ready, admin.clients, name=name)
+        attempt.admin = admin
+        try:
+            attempt.create([ready.redirect_uri()] if ready.auth is AuthType.OAUTH else [])
+        except BaseException:
+            attempt.close()
+            raise
+        return attempt
 
     # Creating and saving ---------------------------------------------------------------------------
 
@@ -239,8 +366,6 @@ class Provisioner:
         draft's original profile is then left exactly as it was.
         """
         return self.attempt(draft, clients, name=name).run(consent)
-
-    # Migration -----------------------------------------------------------------------------------------
 
     # Migration -----------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from zendesk_setup.core.vocab import AuthType, ClientKind, Step, Storage
 
 if TYPE_CHECKING:
     from zendesk_setup.core.oauth import TokenSet
+    from zendesk_setup.core.profiles import CreatedClient
 
 FIELD_STEPS = {
     "name": Step.INSTANCE,
@@ -27,6 +28,7 @@ FIELD_STEPS = {
     "client_kind": Step.CREDENTIALS,
     "client_secret": Step.CREDENTIALS,
     "redirect": Step.CREDENTIALS,
+    "using": Step.CREDENTIALS,
     "scopes": Step.SCOPES,
     "consent": Step.CONSENT,
 }
@@ -79,6 +81,7 @@ class CredentialsAnswer:
     client_id: str = ""
     client_kind: ClientKind = ClientKind.PUBLIC
     client_secret: Secret = NO_SECRET
+    created_client: CreatedClient | None = None
 
     def apply(self, draft: ProfileDraft) -> ProfileDraft:
         """The draft with this answer (only the fields of the draft's auth type change)."""
@@ -91,6 +94,7 @@ class CredentialsAnswer:
             client_id=self.client_id,
             client_kind=kind,
             client_secret=self.client_secret if has_secret else NO_SECRET,
+            created_client=self.created_client,
         )
 
 

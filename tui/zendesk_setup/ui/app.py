@@ -6,6 +6,7 @@ import asyncio
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -14,7 +15,7 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from zendesk_setup.core.errors import SetupError
+from zendesk_setup.core.errors import InputError, SetupError
 from zendesk_setup.core.service import CredentialsService
 from zendesk_setup.ui.messages import ProfilesChanged
 from zendesk_setup.ui.screens import screen_for_step
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 
     from zendesk_setup.core.draft import ProfileDraft
     from zendesk_setup.core.oauth import TokenSet
-    from zendesk_setup.core.profiles import Profile
+    from zendesk_setup.core.profiles import CreatedClient, Profile
+    from zendesk_setup.core.provision import ClientAttempt
     from zendesk_setup.core.wizard import StepResult, WizardFlow
 
 EXIT_OK = 0
@@ -82,6 +84,7 @@ class ZendeskSetupApp(App[int]):
         self.wizard_flow: WizardFlow | None = None
         self.wizard_start: ProfileDraft | None = None
         self.issued_tokens: list[tuple[str, TokenSet]] = []
+        self.created_clients: list[ClientAttempt] = []
         self.result_note: str | None = None
 
     def today(self) -> date:
@@ -155,6 +158,7 @@ class ZendeskSetupApp(App[int]):
         """
         from zendesk_setup.core.wizard import ConsentAnswer, Finished
 
+        flow = self.drop_unfit_clients(flow)
         self.wizard_flow = flow
         screen = screen_for_step(flow.step)(flow.draft, flow.position(), focus_field=flow.field)
 
@@ -168,7 +172,8 @@ class ZendeskSetupApp(App[int]):
             outcome = flow.after(result if result is not None else Finished(None))
             if isinstance(outcome, Finished):
                 saved_tokens = flow.draft.tokens if outcome.saved and flow.draft.has_new_tokens() else None
-                self.end_wizard(outcome.saved, kept=saved_tokens)
+                saved_client = flow.draft.created_client if outcome.saved else None
+                self.end_wizard(outcome.saved, kept=saved_tokens, kept_client=saved_client)
             else:
                 self.show_step(outcome)
 
@@ -180,7 +185,7 @@ class ZendeskSetupApp(App[int]):
 
         if self.wizard_start is None:
             return False
-        if self.issued_tokens:
+        if self.issued_tokens or self.created_clients:
             return True
         return has_changes(self.wizard_start, current if current is not None else self.current_draft())
 
@@ -216,30 +221,107 @@ class ZendeskSetupApp(App[int]):
 
         self.push_screen(ConfirmModal(self.discard_question(), yes="Discard", no="Keep editing"), chosen)
 
-    def end_wizard(self, saved: str | None, *, kept: TokenSet | None = None) -> None:
-        """Revoke tokens this run obtained but did not save, say what happened, then go home (or leave)."""
+    def end_wizard(
+        self, saved: str | None, *, kept: TokenSet | None = None, kept_client: CreatedClient | None = None
+    ) -> None:
+        """Undo what this run made and did not save (tokens, clients), say what happened, then go home (or leave)."""
         self.unsaved = False
         self.wizard_flow = None
         self.wizard_start = None
-        self.wind_up(lambda: self.say_how_it_ended(saved), kept=kept)
+        self.wind_up(lambda: self.say_how_it_ended(saved), kept=kept, kept_client=kept_client)
 
-    def wind_up(self, then: Callable[[], None], *, kept: TokenSet | None = None) -> None:
-        """Revoke on Zendesk every token a consent of this run issued and nothing saved, then call ``then``.
+    # OAuth clients the credentials step made (f3) ------------------------------------------------------------
+
+    def client_attempt(self, client_id: int) -> ClientAttempt | None:
+        """The attempt of this run that created the client with numeric id ``client_id``."""
+        for attempt in self.created_clients:
+            if attempt.created is not None and attempt.created.id == client_id:
+                return attempt
+        return None
+
+    def track_client(self, attempt: ClientAttempt) -> None:
+        """Remember a client this run made: it is deleted again unless the profile saved uses it."""
+        self.created_clients.append(attempt)
+
+    def forget_client(self, attempt: ClientAttempt) -> None:
+        """A client made in this run was deleted again (or is kept by a save): stop tracking it."""
+        if attempt in self.created_clients:
+            self.created_clients.remove(attempt)
+
+    def drop_unfit_clients(self, flow: WizardFlow) -> WizardFlow:
+        """Delete again a client made for other answers (another Zendesk or auth type), and clear it from the draft."""
+        from zendesk_setup.core.draft import NO_SECRET
+
+        draft = flow.draft
+        for attempt in list(self.created_clients):
+            try:
+                fits = attempt.draft.auth is draft.auth and attempt.draft.api_base_url() == draft.api_base_url()
+            except InputError:
+                fits = True  # the answers are being fixed; decide once they are valid
+            if fits:
+                continue
+            created = attempt.created
+            self.forget_client(attempt)
+            self.run_worker(lambda a=attempt: self.undo_clients([a]), thread=True, exit_on_error=False)
+            if created is not None and draft.created_client is not None and draft.created_client.id == created.id:
+                draft = draft.with_answers(created_client=None, client_id="", client_secret=NO_SECRET)
+                self.notify(
+                    f"The OAuth client '{created.identifier}' was made for other answers; it is being deleted "
+                    "again. Press f3 on the credentials step for a new one.",
+                    markup=False,
+                )
+        return replace(flow, draft=draft) if draft is not flow.draft else flow
+
+    @staticmethod
+    def undo_clients(attempts: list[ClientAttempt]) -> int:
+        """Delete these clients on Zendesk and close their admin connections; how many could not be deleted."""
+        failed = 0
+        for attempt in attempts:
+            try:
+                failed += 0 if attempt.undo() else 1
+            finally:
+                attempt.close()
+        return failed
+
+    def wind_up(
+        self,
+        then: Callable[[], None],
+        *,
+        kept: TokenSet | None = None,
+        kept_client: CreatedClient | None = None,
+    ) -> None:
+        """Revoke every token a consent of this run issued and delete every client it made that nothing saved.
 
         A consent that is abandoned (escape, cancel, quit, or a second consent after changed answers) must not
-        leave a live token that nothing knows about.
+        leave a live token that nothing knows about, nor an OAuth client made for a profile never saved.
+        Then call ``then``.
         """
         orphans = [(base_url, tokens) for base_url, tokens in self.issued_tokens if tokens is not kept]
         self.issued_tokens = []
-        if not orphans:
+        clients = self.created_clients
+        self.created_clients = []
+        kept_id = kept_client.id if kept_client is not None else None
+        unused = [a for a in clients if a.created is None or a.created.id != kept_id]
+        for attempt in clients:
+            if attempt not in unused:
+                attempt.close()
+        if not orphans and not unused:
             then()
             return
 
         async def revoke_then() -> None:
-            revoked = await asyncio.to_thread(self.service.revoke_issued, orphans)
+            # Tokens first: once its client is deleted, a token can no longer be revoked (it died with it).
+            revoked = await asyncio.to_thread(self.service.revoke_issued, orphans) if orphans else 0
             if revoked < len(orphans):
                 self.notify(
                     "A token from this sign-in could not be revoked on Zendesk; revoke it in Admin Center "
+                    "(Apps and integrations > APIs > OAuth clients).",
+                    severity="warning",
+                    markup=False,
+                )
+            if unused and await asyncio.to_thread(self.undo_clients, unused):
+                self.notify(
+                    "An OAuth client made in this run could not be deleted again; delete it in Admin Center "
                     "(Apps and integrations > APIs > OAuth clients).",
                     severity="warning",
                     markup=False,

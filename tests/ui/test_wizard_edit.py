@@ -24,6 +24,7 @@ from zendesk_setup.ui.screens.credentials import CredentialsScreen
 from zendesk_setup.ui.screens.instance import InstanceScreen
 from zendesk_setup.ui.screens.review import ReviewScreen
 from zendesk_setup.ui.screens.scopes import ScopesScreen
+from zendesk_setup.ui.widgets.key_bar import KeyBar
 
 
 async def test_edit_api_token_profile_renames_and_keeps_the_token(app_factory, config_dir: Path, fake) -> None:
@@ -143,3 +144,53 @@ async def test_changing_the_oauth_client_needs_consent(app_factory, config_dir: 
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ScopesScreen)
+
+
+async def test_a_long_change_takes_the_focus_names_its_keys_and_scrolls_to_its_end(
+    app_factory, config_dir: Path, fake, browser
+) -> None:
+    save_oauth_profile(config_dir, fake, scopes=("read", "tickets:read", "users:read", "users:write", "hc:read"))
+    app = app_factory("edit", "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "down", "ctrl+u")
+        await paste(pilot, "acme-eu")
+        await pilot.press("enter", "enter", "down", "space", "enter")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        pane = app.screen.query_one("#review-diff-pane")
+        assert app.focused is pane, "up/down should read a long change at once"
+        assert pane.max_scroll_y > 0
+        text = screen_text(app)
+        assert "lines 1–5 of" in text and "↑↓ pgup pgdn to scroll" in text
+        key_bar = app.screen.query_one(KeyBar)
+        footer = [(display, description) for _key, display, description, _on, _tip in key_bar.keys()]  # noqa: SIM118
+        assert ("↑↓", "Scroll change") in footer
+        assert "   ⋮" in text, "a gap between two parts of the change is marked"
+        await pilot.press("end")
+        await pilot.pause()
+        assert pane.scroll_y == pane.max_scroll_y
+        total = app.screen.diff_lines
+        assert f"lines {total - 4}–{total} of {total}" in screen_text(app)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is not pane and "tab, then ↑↓ to scroll" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Saved" in text and "Change to profiles.yaml" not in text
+
+
+async def test_a_short_change_leaves_the_focus_alone(app_factory, config_dir: Path, fake) -> None:
+    save_api_token_profile(config_dir, fake)
+    app = app_factory("edit", "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "down", "ctrl+u")
+        await paste(pilot, "acme-prod")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        text = screen_text(app)
+        assert "Change to profiles.yaml:" in text and "-acme:" in text and "+acme-prod:" in text
+        assert app.focused is None and not app.screen.query_one("#review-diff-pane").allow_focus()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -21,6 +22,25 @@ from zendesk_setup.ui.screens.base import WizardScreen
 from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
 CHECKING, CHECKED, FAILED, SAVING, SAVED = "checking", "checked", "failed", "saving", "saved"
+
+
+class DiffPane(VerticalScroll):
+    """The YAML change of an edit: focusable only when it is longer than it shows, then up/down scroll it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "down",
+            "scroll_down",
+            "Scroll change",
+            key_display="↑↓",
+            id="scroll-change",
+            tooltip="Scroll the change to profiles.yaml (also pgup/pgdn, home/end)",
+        ),
+    ]
+
+    def allow_focus(self) -> bool:
+        """Tab stops here only when there is something to scroll."""
+        return self.display and self.max_scroll_y > 0
 
 
 class ReviewScreen(WizardScreen):
@@ -66,6 +86,8 @@ Escape goes back a step; after saving, enter finishes.
         self.wait_notice = ""
         self.wait_left = 0
         self.wait_timer: Timer | None = None
+        self.diff_lines = 0
+        self.focus_diff_when_long = False
 
     def compose_body(self) -> ComposeResult:
         """Summary, status, identity, scopes, change preview and save result."""
@@ -74,7 +96,8 @@ Escape goes back a step; after saving, enter finishes.
         yield Static("", id="review-progress")
         yield Static("", id="review-status")
         yield Static("", id="review-scopes")
-        with VerticalScroll(id="review-diff-pane"):
+        yield Static("", id="review-diff-title")
+        with DiffPane(id="review-diff-pane"):
             yield Static("", id="review-diff")
         yield Static("", id="review-saved")
 
@@ -91,7 +114,12 @@ Escape goes back a step; after saving, enter finishes.
         return Content.from_markup("Profile [b]$name[/b] · $rest", name=name, rest=" · ".join(parts))
 
     def on_mount(self) -> None:
-        """Start the check."""
+        """Start the check; keep the change's title in step with its scroll position."""
+        pane = self.query_one("#review-diff-pane", DiffPane)
+        pane.display = False
+        self.query_one("#review-diff-title").display = False
+        self.watch(pane, "scroll_y", self.show_diff_position, init=False)
+        self.watch(pane, "virtual_size", self.diff_resized, init=False)
         self.run_check()
 
     def answer(self) -> ReviewAnswer:
@@ -233,25 +261,66 @@ Escape goes back a step; after saving, enter finishes.
         box.update(text)
 
     def show_diff(self) -> None:
-        """The YAML change of an edit, coloured like a diff."""
+        """The YAML change of an edit, coloured like a diff, in a pane of its own; a long one gets the focus."""
+        title = self.query_one("#review-diff-title", Static)
+        pane = self.query_one("#review-diff-pane", DiffPane)
         box = self.query_one("#review-diff", Static)
+        self.diff_lines = 0
+        title.display = self.draft.editing
         if not self.draft.editing:
-            box.update("")
+            pane.display = False
             return
         try:
             diff = profile_yaml_diff(self.draft.original, self.draft.to_profile())
         except SetupError:
             diff = ""
         if not diff:
-            box.update("profiles.yaml: no change to the settings.")
+            title.update("profiles.yaml: no change to the settings.")
+            pane.display = False
             return
-        lines = [Content("Change to profiles.yaml:")]
+        lines: list[Content] = []
         for line in diff.splitlines():
             if line.startswith("@@"):
+                if lines:
+                    lines.append(Content.styled("   ⋮", "dim"))
                 continue
             style = "$success" if line.startswith("+") else "$error" if line.startswith("-") else ""
             lines.append(Content.styled(line, style) if style else Content(line))
+        self.diff_lines = len(lines)
+        title.update("Change to profiles.yaml:")
         box.update(Content("\n").join(lines))
+        pane.display = True
+        self.focus_diff_when_long = True
+        self.diff_resized()
+
+    def diff_resized(self) -> None:
+        """The change was laid out anew: its title and focus follow once the layout has settled."""
+        self.call_after_refresh(self.show_diff_position)
+
+    def show_diff_position(self) -> None:
+        """The change's title; when it is longer than the pane, which lines show and the keys that scroll it."""
+        if not self.diff_lines:
+            return
+        pane = self.query_one("#review-diff-pane", DiffPane)
+        title = self.query_one("#review-diff-title", Static)
+        shown = pane.scrollable_content_region.height
+        if pane.max_scroll_y <= 0 or shown <= 0:
+            title.update("Change to profiles.yaml:")
+            return
+        if self.focus_diff_when_long and self.focused is None:
+            # The pane knows it overflows only once laid out; then up/down should read it at once.
+            self.focus_diff_when_long = False
+            pane.focus()
+        first = round(pane.scroll_y) + 1
+        last = min(self.diff_lines, first + shown - 1)
+        keys = "↑↓ pgup pgdn" if self.focused is pane else "tab, then ↑↓"
+        title.update(f"Change to profiles.yaml, lines {first}–{last} of {self.diff_lines} ({keys} to scroll):")
+
+    @on(events.DescendantFocus)
+    @on(events.DescendantBlur)
+    def focus_moved(self) -> None:
+        """The change's title names the keys that scroll it from where the focus is."""
+        self.show_diff_position()
 
     def on_check_failed(self, error: SetupError) -> None:
         """Explain the failure with its likely fix, and say which keys help."""
@@ -340,7 +409,10 @@ Escape goes back a step; after saving, enter finishes.
         self.saved = saved
         self.setup_app.unsaved = False
         self.phase = SAVED
+        self.diff_lines = 0
+        self.focus_diff_when_long = False
         self.query_one("#review-diff-pane").display = False
+        self.query_one("#review-diff-title").display = False
         if saved.check is None:
             status = self.query_one("#review-status", Static)
             name = saved.profile.name

@@ -1,0 +1,144 @@
+"""Editing saved profiles in a real 80x24 terminal (tmux), keys only, against the fake Zendesk."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+from tests.conftest import API_TOKEN, REPO
+from tests.e2e_tui.terminal import Terminal, start
+from tests.fake_zendesk import FakeZendesk
+from tests.ui.conftest import save_api_token_profile, save_oauth_profile, stored_secrets
+
+from zendesk_setup.core.draft import profile_yaml_diff
+from zendesk_setup.core.profiles import ProfileStore
+
+SEEDED_SCOPES = ("read", "tickets:read", "users:read", "users:write", "macros:read", "hc:read")
+EDITED_SCOPES = ("tickets:read", "users:read", "users:write", "macros:read", "hc:read", "apps:write")
+POSITION = re.compile(r"lines (\d+)–(\d+) of (\d+)")
+
+
+def wait_until(terminal: Terminal, check: Callable[[str], bool], what: str, timeout: float = 10.0) -> str:
+    """Wait until ``check`` holds for the screen; fail with the screen when it never does."""
+    deadline = time.monotonic() + timeout
+    screen = terminal.screen()
+    while not check(screen):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} never happened; the screen was:\n{screen}")
+        time.sleep(0.1)
+        screen = terminal.screen()
+    return screen
+
+
+def diff_position(screen: str) -> tuple[int, int, int]:
+    """First and last line of the change shown, and its length, from the change's title."""
+    found = POSITION.search(screen)
+    assert found, f"the change has no position in its title:\n{screen}"
+    first, last, total = (int(number) for number in found.groups())
+    return first, last, total
+
+
+def scripted_browser(tmp_path: Path) -> dict[str, str]:
+    """Environment that makes the app's browser the scripted one, which presses Allow on the fake."""
+    return {
+        "BROWSER": f"{sys.executable} {REPO / 'tests' / 'scripted_browser.py'} %s",
+        "SCRIPTED_BROWSER_LOG": str(tmp_path / "browser.log"),
+    }
+
+
+def test_an_oauth_scope_change_is_consented_and_its_whole_change_read_by_keys_before_saving(
+    terminal: Terminal, fake: FakeZendesk, tmp_path: Path, config_dir: Path
+) -> None:
+    before = save_oauth_profile(config_dir, fake, scopes=SEEDED_SCOPES)
+    original = ProfileStore(config_dir).get("acme")
+    start(terminal, tmp_path, env=scripted_browser(tmp_path))
+    terminal.wait_for("1 profile in")
+    terminal.keys("e")
+    terminal.wait_for("editing 'acme' · step 1")
+    terminal.keys("Enter")
+    terminal.wait_for("Which Zendesk account")
+    terminal.keys("Enter")
+    terminal.wait_for("Client identifier")
+    terminal.keys("Enter")
+    terminal.wait_for("Scope string: read tickets:read")
+
+    terminal.keys("Down")
+    time.sleep(0.3)  # the focus moves into the list once Textual has handled Down
+    terminal.keys("Space")
+    terminal.wait_for("Scope string: tickets:read users:read")
+    terminal.keys("Up")
+    time.sleep(0.3)
+    terminal.type("apps:write")
+    wait_until(terminal, lambda screen: "Tickets and people" not in screen, "filtering to apps:write")
+    terminal.keys("Down")
+    time.sleep(0.3)
+    terminal.keys("Space")
+    wanted = "Scope string: " + " ".join(EDITED_SCOPES)
+    wait_until(terminal, lambda screen: wanted in " ".join(screen.split()), "ticking apps:write")
+    terminal.keys("Enter")
+
+    terminal.wait_for("Signed in as Ada Admin")
+    screen = wait_until(terminal, POSITION.search, "the change's title with its position")
+    screens = [screen]
+    first, last, total = diff_position(screen)
+    assert (first, last) == (1, 5) and total > last, "the change should be longer than its pane at 80x24"
+    assert "↑↓ Scroll change" in screen, "the footer should name the keys that scroll the change"
+    while last < total:
+        terminal.keys("Down")
+        screen = wait_until(terminal, lambda s, seen=last: diff_position(s)[1] > seen, "scrolling the change")
+        screens.append(screen)
+        first, last, total = diff_position(screen)
+    terminal.keys("End")
+    assert diff_position(terminal.screen())[1] == total
+
+    terminal.keys("Enter")
+    terminal.wait_for("Saved profile 'acme'")
+    terminal.keys("Enter")
+    screens.append(terminal.wait_for("1 profile in"))
+    terminal.keys("C-q")
+
+    saved = yaml.safe_load((config_dir / "profiles.yaml").read_text())["profiles"]["acme"]
+    assert tuple(saved["scopes"]) == EDITED_SCOPES
+    after = stored_secrets("acme")
+    assert after is not None and after["access_token"] != before["access_token"]
+    token = fake.token_record(after["access_token"])
+    assert token is not None and tuple(token.scopes) == EDITED_SCOPES
+    assert "action=allow" in (tmp_path / "browser.log").read_text()
+
+    change = profile_yaml_diff(original, ProfileStore(config_dir).get("acme"))
+    changed = [line for line in change.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert "-  - read" in changed and "+  - apps:write" in changed
+    seen = "\n".join(screens)
+    for line in changed:
+        assert f"\n {line}" in seen, f"{line!r} was never on screen"
+    for secret in (*before.values(), *after.values()):
+        assert str(secret) not in seen
+
+
+def test_every_step_of_an_api_token_edit_fits_80x24_and_keeps_the_token(
+    terminal: Terminal, fake: FakeZendesk, tmp_path: Path, config_dir: Path
+) -> None:
+    save_api_token_profile(config_dir, fake)
+    start(terminal, tmp_path, args=("edit", "acme"))
+    screens = [terminal.wait_for("editing 'acme' · step 1 of 4: Auth type")]
+    terminal.keys("Enter")
+    screens.append(terminal.wait_for("Which Zendesk account"))
+    terminal.keys("Enter")
+    screen = terminal.wait_for("Email of the Zendesk user")
+    assert "leave blank to keep" in screen
+    screens.append(screen)
+    terminal.keys("Enter")
+    screen = terminal.wait_for("Signed in as Ada Admin")
+    assert "profiles.yaml: no change to the settings." in screen
+    screens.append(screen)
+    terminal.keys("Enter")
+    screens.append(terminal.wait_for("Saved profile 'acme'"))
+    for screen in screens:
+        rows = screen.splitlines()
+        assert len(rows) <= 24 and "^q Quit" in rows[-1], f"the footer is cut off:\n{screen}"
+        assert API_TOKEN not in screen
+    assert stored_secrets("acme") == {"api_token": API_TOKEN}

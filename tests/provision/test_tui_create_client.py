@@ -73,6 +73,8 @@ async def test_f3_makes_a_public_client_for_exactly_this_redirect_and_the_profil
         assert field(app, "#client-id-input").value == identifier
         assert field(app, "#client-id-input").disabled
         assert "Made by zendesk-setup through 'acme'" in screen_text(app)
+        assert "Delete client" in screen_text(app) and "Create client" not in screen_text(app)
+        assert "The client's only redirect URL" in screen_text(app)
         await pilot.press("enter")  # on to the scopes
         await pilot.press("f2", "enter")  # a preset, then the consent and the check
         await settle(pilot, rounds=8)
@@ -166,7 +168,7 @@ async def test_f3_again_deletes_the_client_and_unlocks_the_fields(
         await settle(pilot)
         assert identifier not in fake.clients
         assert field(app, "#client-id-input").value == "" and not field(app, "#client-id-input").disabled
-        assert "f3 creates it" in screen_text(app)
+        assert "f3 creates it" in screen_text(app) and "Create client" in screen_text(app)
         assert app.created_clients == []
 
 

@@ -11,13 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 
 from zendesk_setup.core.draft import NO_SECRET
 from zendesk_setup.core.errors import InputError
 from zendesk_setup.core.profiles import valid_email
 from zendesk_setup.core.secrets import Secret
 from zendesk_setup.ui.widgets.key_bar import KeyBar
+from zendesk_setup.ui.widgets.marked_radio import MarkedRadioButton
 from zendesk_setup.ui.widgets.secret_input import SecretInput
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class CreateClientModal(ModalScreen[AdminChoice | None]):
     """Say which client will be made, and through whom; ctrl+n or the Create button makes it, escape cancels."""
 
     DEFAULT_CSS = """
-    CreateClientModal #create-client-box { max-height: 22; }
+    CreateClientModal #create-client-box { max-height: 22; padding: 0 2; }
     CreateClientModal RadioSet { width: 1fr; height: auto; }
     CreateClientModal #admin-once-fields { height: auto; }
     CreateClientModal #admin-once-fields Input { width: 1fr; }
@@ -70,10 +71,10 @@ class CreateClientModal(ModalScreen[AdminChoice | None]):
             yield Static(self.plan, id="create-client-plan", markup=False)
             with RadioSet(id="admin-choice"):
                 for index, profile in enumerate(self.candidates):
-                    yield RadioButton(
+                    yield MarkedRadioButton(
                         Content(describe_admin(profile)), index == 0, id=f"admin-{index}", name=profile.name
                     )
-                yield RadioButton(
+                yield MarkedRadioButton(
                     "An admin's API token, used once and not stored", not self.candidates, id=ONCE, name=ONCE
                 )
             with Vertical(id="admin-once-fields"):

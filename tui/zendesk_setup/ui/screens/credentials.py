@@ -18,6 +18,7 @@ from zendesk_setup.core.vocab import AuthType, ClientKind, Step
 from zendesk_setup.core.wizard import CredentialsAnswer, StepPosition
 from zendesk_setup.ui.screens.base import WizardScreen
 from zendesk_setup.ui.screens.confirm import ConfirmModal
+from zendesk_setup.ui.widgets.marked_radio import MarkedRadioButton
 from zendesk_setup.ui.widgets.secret_input import SecretInput
 
 if TYPE_CHECKING:
@@ -48,8 +49,9 @@ class CredentialsScreen(WizardScreen):
             "create_client",
             "Create client",
             id="create-client",
-            tooltip="Create the OAuth client through an admin's credentials (f3 again deletes it)",
+            tooltip="Create the OAuth client through an admin's credentials",
         ),
+        Binding("f3", "delete_client", "Delete client", id="delete-client", tooltip="Delete the client made here"),
         Binding("enter", "next_step", "Next", show=False, id="enter-next", tooltip="Check this step and go on"),
     ]
     HELP = """\
@@ -119,19 +121,14 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         confidential = draft.client_kind is ClientKind.CONFIDENTIAL
         if draft.auth is AuthType.OAUTH:
             with RadioSet(id="client-kind"):
-                yield RadioButton("Public (PKCE, recommended)", not confidential, id="kind-public")
-                yield RadioButton("Confidential (has a secret)", confidential, id="kind-conf")
+                yield MarkedRadioButton("Public (PKCE, recommended)", not confidential, id="kind-public")
+                yield MarkedRadioButton("Confidential (has a secret)", confidential, id="kind-conf")
         yield Label("Client secret (masked; ctrl+r reveals)", classes="field-label", id="client-secret-label")
         yield SecretInput(
             draft.client_secret.reveal(), placeholder=KEEP if keep else "the secret", id="client-secret-input"
         )
         if draft.auth is AuthType.OAUTH:
-            yield Static(
-                Content.from_markup(
-                    "Register this redirect URL on the client (f2 copies it):\n[b]$url[/b]", url=draft.redirect_uri()
-                ),
-                id="redirect-url",
-            )
+            yield Static("", id="redirect-url")
 
     def on_mount(self) -> None:
         """Show the secret only for confidential clients, and what f3 does (or did) about the client."""
@@ -142,8 +139,8 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         """The copy key exists only on the OAuth form, the create key on both client forms (not while it works)."""
         if action == "copy_redirect":
             return self.draft.auth is AuthType.OAUTH
-        if action == "create_client":
-            if not self.draft.auth.uses_client:
+        if action in ("create_client", "delete_client"):
+            if not self.draft.auth.uses_client or (self.made_here() is None) != (action == "create_client"):
                 return False
             return None if self.creating else True
         return True
@@ -159,10 +156,12 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         """Lock the client fields on a client made here (f3 deletes it again), or say what f3 can do."""
         if not self.draft.auth.uses_client:
             return
+        self.refresh_bindings()
         attempt = self.made_here()
         for selector in CLIENT_FIELDS:
             for widget in self.query(selector):
                 widget.disabled = attempt is not None
+        self.show_redirect(registered=attempt is not None)
         note = self.query_one("#create-client-note", Static)
         if self.creating:
             note.update("Creating the OAuth client on Zendesk…")
@@ -184,6 +183,16 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         else:
             note.update("No client yet? f3 creates it through an admin's credentials: nothing to copy.")
 
+    def show_redirect(self, *, registered: bool) -> None:
+        """The redirect URL: to register on a client typed in, or registered already on one made here."""
+        for line in self.query("#redirect-url"):
+            words = (
+                "The client's only redirect URL (f2 copies it):"
+                if registered
+                else "Register this redirect URL on the client (f2 copies it):"
+            )
+            line.update(Content.from_markup("$words\n[b]$url[/b]", words=words, url=self.draft.redirect_uri()))
+
     @staticmethod
     def admin_label(attempt: ClientAttempt) -> str:
         """Whose credentials made the client: a profile's name, or the one-time admin token."""
@@ -196,13 +205,15 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
             return f"{admin.identity.name}'s API token (not stored)"
         return f"'{admin.profile.name}'"
 
-    def action_create_client(self) -> None:
-        """Create the client through an admin (a modal asks whose credentials), or delete the one made here."""
-        if self.creating:
-            return
+    def action_delete_client(self) -> None:
+        """Delete the client made here again (after asking)."""
         attempt = self.made_here()
-        if attempt is not None:
+        if attempt is not None and not self.creating:
             self.ask_to_delete(attempt)
+
+    def action_create_client(self) -> None:
+        """Create the client through an admin: a modal says what will be made and asks whose credentials."""
+        if self.creating or self.made_here() is not None:
             return
         from zendesk_setup.core.provision import admin_candidates, client_name
         from zendesk_setup.ui.screens.create_client import CreateClientModal
@@ -240,7 +251,6 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         self.creating = True
         self.show_error(None)
         self.show_created_client()
-        self.refresh_bindings()
         self.run_worker(create, name="create_client", group="create-client", thread=True, exit_on_error=False)
 
     def on_create_client_done(self, attempt: ClientAttempt) -> None:
@@ -254,14 +264,12 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
             if attempt.draft.confidential:
                 self.query_one("#client-secret-input", Input).value = created.secret.reveal()
         self.show_created_client()
-        self.refresh_bindings()
         self.focus_next_after_client()
 
     def on_create_client_failed(self, error: SetupError) -> None:
         """Say why no client was made (not an admin, no write scope, Zendesk refused): nothing changed."""
         self.creating = False
         self.show_created_client()
-        self.refresh_bindings()
         if error.field in ("using", "admin_email", "admin_token"):
             error = SetupError(
                 f"No client was made. {error.message}",
@@ -287,7 +295,6 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
                 return
             self.creating = True
             self.show_created_client()
-            self.refresh_bindings()
             self.run_worker(
                 lambda: (attempt, attempt.undo()),
                 name="delete_client",
@@ -310,7 +317,6 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         self.query_one("#client-id-input", Input).value = ""
         self.query_one("#client-secret-input", Input).value = ""
         self.show_created_client()
-        self.refresh_bindings()
         if not deleted:
             self.show_error(
                 SetupError(
@@ -325,7 +331,6 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         """Unexpected: say so; the client stays on screen."""
         self.creating = False
         self.show_created_client()
-        self.refresh_bindings()
         self.show_error(error, focus=False)
 
     def action_next_step(self) -> None:

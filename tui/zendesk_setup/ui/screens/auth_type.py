@@ -122,6 +122,7 @@ Keys: up/down choose, enter next, escape back (leaves the wizard on this first s
             notice = self.query_one("#keyring-notice", Static)
             notice.update("")
             notice.remove_class("visible")
+            self.show_tip(True)
             self.refresh_bindings()
 
     def on_keyring_probe_failed(self, error: SetupError) -> None:
@@ -139,7 +140,12 @@ Keys: up/down choose, enter next, escape back (leaves the wizard on this first s
             )
         )
         notice.add_class("visible")
+        self.show_tip(False)
         self.refresh_bindings()
+
+    def show_tip(self, shown: bool) -> None:
+        """The dedicated-user tip, left out while the keyring notice needs the room (80x24 fits one or the other)."""
+        self.query_one("#dedicated-user-tip").display = shown
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The file-store and recheck keys only while the keyring has failed and the file is not chosen yet."""
@@ -160,6 +166,7 @@ Keys: up/down choose, enter next, escape back (leaves the wizard on this first s
                 )
             )
             notice.add_class("file-chosen")
+            self.show_tip(True)
             self.refresh_bindings()
             self.query_one("#auth-choice", OptionList).focus()
 

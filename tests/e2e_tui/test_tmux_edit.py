@@ -67,15 +67,15 @@ def test_an_oauth_scope_change_is_consented_and_its_whole_change_read_by_keys_be
     terminal.wait_for("Scope string: read tickets:read")
 
     terminal.keys("Down")
-    time.sleep(0.3)  # the focus moves into the list once Textual has handled Down
+    terminal.wait_for("space Tick")  # the footer names space once the list has the focus
     terminal.keys("Space")
     terminal.wait_for("Scope string: tickets:read users:read")
     terminal.keys("Up")
-    time.sleep(0.3)
+    wait_until(terminal, lambda screen: "space Tick" not in screen, "the focus back in the filter")
     terminal.type("apps:write")
     wait_until(terminal, lambda screen: "Tickets and people" not in screen, "filtering to apps:write")
     terminal.keys("Down")
-    time.sleep(0.3)
+    terminal.wait_for("space Tick")
     terminal.keys("Space")
     wanted = "Scope string: " + " ".join(EDITED_SCOPES)
     wait_until(terminal, lambda screen: wanted in " ".join(screen.split()), "ticking apps:write")

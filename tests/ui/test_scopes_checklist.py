@@ -117,3 +117,23 @@ async def test_the_scopes_screen_dismisses_with_an_added_scope(config_dir) -> No
         await paste(pilot, "zoom_meetings:read")
         await pilot.press("down", "space", "enter")
     assert app.results == [Next(ScopesAnswer(("zoom_meetings:read",)))]
+
+
+async def test_the_footer_fits_80_columns_with_every_key_described_and_names_space_in_the_list(app_factory) -> None:
+    from zendesk_setup.ui.widgets.key_bar import KeyBar, fitting_descriptions
+
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_scopes(pilot)
+        for place in ("filter", "list"):
+            if place == "list":
+                await pilot.press("down")
+                await pilot.pause()
+            shown = [(display, words) for _key, display, words, _on, _tip in app.screen.query_one(KeyBar).keys()]  # noqa: SIM118
+            assert all(fitting_descriptions(shown, 80)), f"a key loses its words in the {place}: {shown}"
+            assert ("f6", "Clear") in shown and ("^q", "Quit") in shown
+            assert (("space", "Tick") in shown) is (place == "list")
+        text = screen_text(app)
+        assert "f2 users:read" in text and "f5 apps:read apps:write" in text, "the body names the presets"
+        await pilot.press("space")
+        assert app.screen.chosen == ["read"]

@@ -37,6 +37,7 @@ class ScopeList(SelectionList[str]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "select", "Tick", id="scopes-tick", tooltip="Tick or untick the highlighted scope"),
         Binding("enter", "screen.next_step", "Next", show=False, id="scopes-enter", tooltip="Go on"),
         Binding("up", "up_or_filter", "Up", show=False, id="scopes-up", tooltip="Previous scope, or the filter"),
     ]
@@ -71,11 +72,13 @@ class ScopesScreen(WizardScreen):
     STEP = Step.SCOPES
     AUTO_FOCUS = "#scope-filter"
     FIELD_IDS: ClassVar[dict[str, str]] = {"scopes": "scope-list"}
+    # The presets line in the body names f2-f5 with their scopes, so the footer keeps its 80 columns for the
+    # keys nothing else names (space to tick, f6 to clear, quit).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "preset('user-list')", "User list", id="preset-user-list", tooltip="Only users:read"),
-        Binding("f3", "preset('saas-user-roles')", "SaaS roles", id="preset-saas", tooltip="Only read"),
-        Binding("f4", "preset('api-presets')", "API", id="preset-api", tooltip="read write"),
-        Binding("f5", "preset('zcli-apps')", "zcli apps", id="preset-zcli", tooltip="apps:read apps:write"),
+        Binding("f2", "preset('user-list')", "User list", show=False, id="preset-user-list", tooltip="Only users:read"),
+        Binding("f3", "preset('saas-user-roles')", "SaaS roles", show=False, id="preset-saas", tooltip="Only read"),
+        Binding("f4", "preset('api-presets')", "API", show=False, id="preset-api", tooltip="read write"),
+        Binding("f5", "preset('zcli-apps')", "zcli apps", show=False, id="preset-zcli", tooltip="apps:read apps:write"),
         Binding("f6", "clear_scopes", "Clear", id="clear-scopes", tooltip="Untick every scope"),
     ]
     HELP = """\
@@ -103,7 +106,7 @@ Keys: enter or ctrl+n next, escape back.
 
     def compose_body(self) -> ComposeResult:
         """Filter, checklist, presets line and the live scope string."""
-        yield Input(placeholder="Type to filter scopes (e.g. users)", id="scope-filter")
+        yield Input(placeholder="Type to filter scopes (e.g. users); ↓ to the list, space ticks", id="scope-filter")
         yield ScopeList(id="scope-list")
         yield Static(
             "Presets: f2 users:read · f3 read · f4 read write · f5 apps:read apps:write",

@@ -194,3 +194,24 @@ async def test_a_short_change_leaves_the_focus_alone(app_factory, config_dir: Pa
         text = screen_text(app)
         assert "Change to profiles.yaml:" in text and "-acme:" in text and "+acme-prod:" in text
         assert app.focused is None and not app.screen.query_one("#review-diff-pane").allow_focus()
+
+
+async def test_an_edit_saved_unchecked_after_a_server_error_does_not_blame_the_network(
+    app_factory, config_dir: Path, fake
+) -> None:
+    save_api_token_profile(config_dir, fake)
+    fake.inject("/api/v2/users/me", 500, times=None)
+    app = app_factory("edit", "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "down", "ctrl+u")
+        await paste(pilot, "acme-prod")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert "server error (500)" in screen_text(app)
+        await pilot.press("w")
+        await settle(pilot)
+        status = str(app.screen.query_one("#review-status", Static).render())
+        assert "Saved without a check" in status and "zendesk-setup test acme-prod" in status
+        assert "online" not in status, "Zendesk answered with 500; the network was fine"
+    data = yaml.safe_load((config_dir / "profiles.yaml").read_text())
+    assert list(data["profiles"]) == ["acme-prod"] and "checked" not in data["profiles"]["acme-prod"]

@@ -419,7 +419,7 @@ Escape goes back a step; after saving, enter finishes.
             status.update(
                 Content(
                     f"Saved without a check: press t on the profiles screen (or run `zendesk-setup test {name}`) "
-                    "when you are online."
+                    "once Zendesk answers again."
                 )
             )
             status.remove_class("invalid")

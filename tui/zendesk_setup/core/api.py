@@ -46,6 +46,23 @@ def same_origin(base_url: str, url: str) -> bool:
     return _origin(base_url) == _origin(url)
 
 
+def send_refreshing(
+    session: Session, send: Callable[[str], httpx.Response], header: str | None = None
+) -> tuple[httpx.Response, str]:
+    """``send(authorization)``; on a 401 for an OAuth profile, refresh once and send again.
+
+    The refused token is refreshed only if it is still the stored one (another process may have refreshed it
+    already). Returns the response and the Authorization value last sent, so a caller can keep using it.
+    """
+    sent = header if header is not None else session.auth_header()
+    response = send(sent)
+    if response.status_code == 401 and session.profile.auth != AuthType.API_TOKEN:
+        with session.naming_errors():
+            sent = session.auth_header(rejected=sent.removeprefix("Bearer "))
+        response = send(sent)
+    return response, sent
+
+
 def resolve_target(base_url: str, path: str) -> str:
     """The URL a PATH names under ``base_url``; anything that would leave the base's host is refused."""
     if not path or any(not ch.isprintable() or ch.isspace() for ch in path) or "\\" in path:
@@ -204,24 +221,21 @@ class ApiCaller:
                 "and the token is sent only there.",
                 "Refused",
             )
-        refreshed = False
-        while True:
-            headers = {"Authorization": self.header.reveal(), "Accept": "application/json"}
+
+        def send(authorization: str) -> httpx.Response:
+            headers = {"Authorization": authorization, "Accept": "application/json"}
             if call.content_type:
                 headers["Content-Type"] = call.content_type
-            response = request(
+            return request(
                 self.http, call.method, target, headers=headers, content=call.body, sleep=self.sleep,
                 notify=self.notify, max_retries=MAX_RATE_LIMIT_WAITS,
             )  # fmt: skip
-            if response.status_code == 401 and not refreshed and self.session.profile.auth != AuthType.API_TOKEN:
-                sent = self.header.reveal().removeprefix("Bearer ")
-                with self.session.naming_errors():
-                    self.header = Secret(self.session.auth_header(rejected=sent))
-                refreshed = True
-                continue
-            if response.status_code >= 400:
-                raise self.failure(call.method, target, response)
-            return response
+
+        response, sent = send_refreshing(self.session, send, self.header.reveal())
+        self.header = Secret(sent)
+        if response.status_code >= 400:
+            raise self.failure(call.method, target, response)
+        return response
 
     def failure(self, method: str, url: str, response: httpx.Response) -> ZendeskError:
         """One sentence for a failed call, with the way out for auth, scope, rate and server failures."""

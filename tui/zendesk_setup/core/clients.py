@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from zendesk_setup.core.api import same_origin
+from zendesk_setup.core.api import same_origin, send_refreshing
 from zendesk_setup.core.errors import SetupError, ZendeskError, one_line
 from zendesk_setup.core.secrets import Secret
-from zendesk_setup.core.vocab import AuthType, ClientKind
+from zendesk_setup.core.vocab import ClientKind
 from zendesk_setup.core.zendesk import error_text, request, status_error
 
 if TYPE_CHECKING:
@@ -169,16 +169,14 @@ class ClientsApi:
         identifier: str | None = None,
         client_id: int | None = None,
     ) -> dict[str, Any]:
-        headers = {"Accept": "application/json"}
         kwargs: dict[str, Any] = {"json": json} if json is not None else {}
+
+        def send(authorization: str) -> httpx.Response:
+            headers = {"Authorization": authorization, "Accept": "application/json"}
+            return request(self.http, method, url, headers=headers, notify=self.notify, **kwargs)
+
         with self.session.naming_errors():
-            sent = self.session.auth_header()
-            headers["Authorization"] = sent
-            response = request(self.http, method, url, headers=headers, notify=self.notify, **kwargs)
-            if response.status_code == 401 and self.session.profile.auth != AuthType.API_TOKEN:
-                # Refreshed only if the refused token is still the stored one (another process may have refreshed).
-                headers["Authorization"] = self.session.auth_header(rejected=sent.removeprefix("Bearer "))
-                response = request(self.http, method, url, headers=headers, notify=self.notify, **kwargs)
+            response, _sent = send_refreshing(self.session, send)
             if response.status_code >= 300:
                 raise self._error(response, identifier=identifier, client_id=client_id)
         if response.status_code == 204 or not response.content:
@@ -225,8 +223,9 @@ class ClientsApi:
                 taken = "taken" in details["identifier"].lower() or "duplicate" in details["identifier"].lower()
                 what = f"The client identifier '{identifier}'" if identifier else "The client identifier"
                 return ZendeskError(
-                    f"{what} is already taken on this account." if taken else f"{what} was refused: "
-                    f"{details['identifier']}.",
+                    f"{what} is already taken on this account."
+                    if taken
+                    else f"{what} was refused: {details['identifier']}.",
                     "Identifier taken (422)" if taken else "Identifier refused (422)",
                     hint="Choose another identifier.",
                     status=status,

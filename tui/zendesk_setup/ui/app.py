@@ -130,18 +130,25 @@ class ZendeskSetupApp(App[int]):
                 self.result_note = error.message
                 self.exit(EXIT_USAGE)
                 return
-            self.start_wizard(self.edit_draft(profile))
+            self.start_edit(profile)
         elif self.mode == "new":
             self.start_wizard(self.new_draft(self.start_name))
 
-    def edit_draft(self, profile: Profile) -> ProfileDraft:
-        """A draft for editing ``profile``; an OAuth profile with no token yet (a copy) goes through the consent."""
+    def start_edit(self, profile: Profile) -> None:
+        """Open the wizard on a saved profile; whether it holds a token is read from the keyring off the UI thread.
+
+        An OAuth profile with no token yet (a copy) goes through the consent. A slow Secret Service (one that
+        asks to be unlocked, say) must not freeze the screen meanwhile.
+        """
         from zendesk_setup.core.draft import ProfileDraft
 
-        draft = ProfileDraft.from_profile(profile)
-        if profile.auth == "oauth" and not self.service.has_oauth_token(profile):
-            draft = draft.with_answers(signed_in=False)
-        return draft
+        async def open_edit() -> None:
+            signed_in = True
+            if profile.auth == "oauth":
+                signed_in = await asyncio.to_thread(self.service.has_oauth_token, profile)
+            self.start_wizard(ProfileDraft.from_profile(profile).with_answers(signed_in=signed_in))
+
+        self.run_worker(open_edit(), group="edit", exclusive=True, exit_on_error=False)
 
     def start_wizard(self, draft: ProfileDraft) -> None:
         """Run the wizard on ``draft`` (a new profile or an edit), from its first step."""

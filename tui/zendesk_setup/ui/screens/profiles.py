@@ -223,7 +223,7 @@ Keys: up/down choose, ctrl+q quit.
         """Start the wizard on the highlighted profile."""
         profile = self.selected_profile()
         if profile is not None:
-            self.setup_app.start_wizard(self.setup_app.edit_draft(profile))
+            self.setup_app.start_edit(profile)
 
     def action_test_profile(self) -> None:
         """Call Zendesk with the saved credentials in a worker; the result is recorded on the profile."""

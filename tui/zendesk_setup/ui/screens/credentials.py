@@ -224,6 +224,8 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         where = draft.api_base_url()
         redirect = f"for the redirect URL {draft.redirect_uri()}" if draft.auth is AuthType.OAUTH else "for server use"
         secret = " Its secret goes straight into this profile; nobody sees it." if confidential else ""
+        if draft.auth is AuthType.CLIENT_CREDENTIALS:
+            secret += " Its tokens act as the admin who creates it."
         plan = (
             f"Create a {kind} OAuth client '{client_name()}' on {where} {redirect}.{secret} "
             "Leaving the wizard without saving deletes it again. Whose credentials create it?"

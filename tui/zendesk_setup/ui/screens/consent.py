@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import webbrowser
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from zendesk_setup.core.draft import ProfileDraft
 from zendesk_setup.core.errors import KeyringError, OAuthError, SetupError
@@ -27,8 +29,39 @@ if TYPE_CHECKING:
     from zendesk_setup.core.oauth import TokenSet
 
 
-class ConsentUrl(Static, can_focus=True):
-    """The authorisation URL, focusable so `o` and `c` work without typing into the paste field."""
+class ConsentUrl(TextArea):
+    """The authorisation URL on one read-only line that scrolls sideways, never wrapped into broken pieces.
+
+    It takes no typed keys, so `o`, `c` and `u` reach the screen while it has the focus; up and down move
+    between fields as in the forms, home and end scroll to either end of the URL, and a mouse drag selects.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            "",
+            id=id,
+            soft_wrap=False,
+            read_only=True,
+            show_cursor=False,
+            compact=True,
+            highlight_cursor_line=False,
+        )
+
+    def action_cursor_up(self, select: bool = False) -> None:
+        """Up goes to the previous field (there is only one line)."""
+        self.screen.focus_previous()
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        """Down goes to the next field."""
+        self.screen.focus_next()
+
+    def action_cursor_line_start(self, select: bool = False) -> None:
+        """Home shows the start of the URL."""
+        self.scroll_to(x=0, animate=False)
+
+    def action_cursor_line_end(self, select: bool = False) -> None:
+        """End shows the end of the URL."""
+        self.scroll_to(x=self.max_scroll_x, animate=False)
 
 
 class ConsentScreen(WizardScreen):
@@ -38,28 +71,35 @@ class ConsentScreen(WizardScreen):
     AUTO_FOCUS = "#consent-url"
     FIELD_IDS: ClassVar[dict[str, str]] = {"consent": "paste-input"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Cancel", id="back", tooltip="Stop waiting, free the port and go back"),
+        Binding("escape", "back", "Back", id="back", tooltip="Stop waiting, free the port and go back"),
         Binding("o", "open_again", "Open browser", id="open-browser", tooltip="Open the consent page again"),
-        Binding("c", "copy_url", "Copy URL", id="copy-url", tooltip="Copy the consent URL to the clipboard"),
+        Binding("o", "retry", "Try again", id="retry", tooltip="Start the sign-in again, with a new URL"),
+        Binding("c", "copy_url", "Copy URL", id="copy-url", tooltip="Copy the URL through the terminal (OSC 52)"),
+        Binding("u", "show_plain_url", "URL as text", id="plain-url", tooltip="Print the URL whole, to select"),
         Binding("i", "insecure_storage", "Store in file", id="insecure", tooltip="Keep secrets in a 0600 file"),
         Binding("f", "fix", "Fix field", id="fix", tooltip="Go back to the field at fault"),
         Binding("f2", "open_again", "Open browser", id="open-browser-f2", tooltip="Same as o"),
+        Binding("f2", "retry", "Try again", id="retry-f2", tooltip="Same as o"),
         Binding("f3", "copy_url", "Copy URL", id="copy-url-f3", tooltip="Same as c"),
+        Binding("f4", "show_plain_url", "URL as text", id="plain-url-f4", tooltip="Same as u"),
     ]
     HELP = """\
 zendesk-setup opened the Zendesk consent page in your browser. Sign in as the user the scripts should
 act as, check the scopes, and press **Allow**. Zendesk then sends the browser to
 `http://127.0.0.1:PORT/callback`, where zendesk-setup is listening, and this screen moves on.
 
-**Over SSH or without a browser here**: open the URL shown on any machine. After *Allow* the browser
-shows an error page for the 127.0.0.1 address: copy the whole address from its address bar (or
-just the `code` value) and paste it anywhere on this screen (or tab to the field, type it and press enter).
+**Over SSH or without a browser here**: open the URL shown on any machine. It sits on one line that
+scrolls sideways (home and end show either end). `c` copies it where the terminal allows programs to set
+the clipboard; `u` prints it whole as plain text, to select with the mouse, and enter comes back.
+After *Allow* the browser shows an error page for the 127.0.0.1 address: copy the whole address from its
+address bar (or just the `code` value) and paste it anywhere on this screen (or tab to the field, type it
+and press enter). A mistyped one is refused and the wait goes on.
 
 The code is valid for 120 seconds. If Zendesk says the redirect URL is not allowed, add the exact
 redirect URL to the OAuth client in Admin Center.
 
-Keys: o open the browser again (or retry after a failure), c copy the URL, tab to the paste field, enter
-submit it, escape cancel (frees the port), ctrl+q quit.
+Keys: o open the browser again (after a failure: try again), c copy the URL, u show the URL as text, tab to
+the paste field, enter submit it, escape go back (stops waiting, frees the port), ctrl+q quit.
 """
 
     class UrlReady(Message):
@@ -87,7 +127,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
     def compose_body(self) -> ComposeResult:
         """Status, the full URL, the countdown and the paste field."""
         yield Static("Checking the keyring and preparing the sign-in…", id="consent-status", classes="step-intro")
-        yield ConsentUrl("", id="consent-url")
+        yield ConsentUrl(id="consent-url")
         yield Static("", id="consent-countdown")
         yield Label("Paste the redirected URL (or the code) anywhere, or tab here and type:", classes="field-label")
         yield Input(placeholder="http://127.0.0.1:…/callback?code=…&state=…", id="paste-input")
@@ -110,7 +150,10 @@ submit it, escape cancel (frees the port), ctrl+q quit.
     @on(UrlReady)
     def show_url(self, message: UrlReady) -> None:
         """Show the authorisation URL in full and start counting down."""
-        self.query_one("#consent-url", Static).update(Content(message.url))
+        url_field = self.query_one("#consent-url", ConsentUrl)
+        url_field.load_text(message.url)
+        url_field.display = True
+        self.refresh_bindings()
         self.started_at = self.setup_app.clock()
         self.set_status(
             "Your browser should show the Zendesk consent page; choose Allow. Open this URL yourself if it did not:"
@@ -120,7 +163,10 @@ submit it, escape cancel (frees the port), ctrl+q quit.
     @on(BrowserFailed)
     def say_no_browser(self) -> None:
         """Say that the URL must be opened by hand."""
-        self.set_status("No browser could be opened here: open the URL below on any machine.")
+        self.set_status(
+            "No browser could be opened here: open the URL below on any machine "
+            "(c copies it, u shows it whole as text to select):"
+        )
 
     def show_countdown(self) -> None:
         """Minutes and seconds left for the redirect."""
@@ -142,9 +188,12 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         if self.fix_step() is not None:
             keys = "Press f to fix it, o to try again, or escape to go back."
         if self.keyring_failed():
-            keys = "Press i to keep the secrets in a plain-text 0600 file (insecure), o to retry, escape to go back."
+            keys = (
+                "Press i to keep the secrets in a plain-text 0600 file (insecure), o to try again, escape to go back."
+            )
         self.query_one("#consent-countdown", Static).update(keys)
-        self.query_one("#consent-url").focus()
+        self.set_focus(None)
+        self.query_one("#consent-url", ConsentUrl).display = False
         self.refresh_bindings()
 
     def on_consent_done(self, tokens: TokenSet) -> None:
@@ -211,7 +260,7 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         self.submitted_from_terminal, self.pasted_from_terminal = self.pasted_from_terminal, False
         consent = self.consent
         if consent is None or self.finished:
-            self.show_error(SetupError("The sign-in is not waiting; press o to start it again."))
+            self.show_error(SetupError("The sign-in is not waiting; press o to try again."))
             return
         pasted = event.value
         try:
@@ -291,20 +340,44 @@ submit it, escape cancel (frees the port), ctrl+q quit.
         self.pasted_from_terminal = True
         await paste_input.action_submit()
 
+    def waiting(self) -> bool:
+        """True while the URL on screen is live: the sign-in listens for its redirect."""
+        return self.consent is not None and not self.finished
+
     def action_open_again(self) -> None:
-        """Open the consent page again (or restart the sign-in after a failure)."""
+        """Open the consent page again while waiting."""
         if self.consent is not None and not self.finished:
             url = self.consent.url
             self.run_worker(lambda: self.open_browser(url), group="browser", thread=True)
-            return
+
+    def action_retry(self) -> None:
+        """After a failure, start the sign-in again (a new port binding, URL and wait)."""
         self.show_error(None)
         self.start_consent()
 
     def action_copy_url(self) -> None:
-        """Copy the consent URL."""
-        if self.consent is not None:
+        """Copy the consent URL through the terminal (OSC 52), which some terminals and tmux ignore."""
+        if self.consent is not None and not self.finished:
             self.app.copy_to_clipboard(self.consent.url)
-            self.notify("Copied the consent URL.", title="Clipboard")
+            self.notify(
+                "Sent the URL to the clipboard through the terminal. Nothing arrived? Press u to select it as text.",
+                title="Clipboard",
+            )
+
+    def action_show_plain_url(self) -> None:
+        """Leave the full screen for a moment and print the URL as plain text, which any terminal selects whole.
+
+        Textual draws each screen row on its own, so a selection across rows copies line breaks; text the
+        terminal wraps itself is copied as one line.
+        """
+        if self.consent is None or self.finished:
+            return
+        url = self.consent.url
+        try:
+            with self.app.suspend():
+                print_plain_url(url)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot show the URL as plain text; press c to copy it.", title="Consent URL")
 
     def close_consent(self) -> None:
         """Stop listening and free the port."""
@@ -324,11 +397,15 @@ submit it, escape cancel (frees the port), ctrl+q quit.
             self.dismiss(GoTo(step, self.failure.field, self.answer()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No next key here: the consent itself moves on."""
+        """Only the keys that work now: the URL's keys while waiting, try again after a failure; no next key."""
         if action == "insecure_storage":
             return self.keyring_failed()
         if action == "fix":
             return self.fix_step() is not None
+        if action in ("open_again", "copy_url", "show_plain_url"):
+            return self.waiting()
+        if action == "retry":
+            return self.failure is not None
         return action != "next_step"
 
     def on_unmount(self) -> None:
@@ -343,3 +420,11 @@ submit it, escape cancel (frees the port), ctrl+q quit.
     def action_next_step(self) -> None:
         """There is no next without a consent: say what to do."""
         self.show_error(SetupError("Allow access in the browser, or paste the redirected URL, to go on."))
+
+
+def print_plain_url(url: str) -> None:
+    """Print the URL on the plain terminal and wait for enter (runs while the app is suspended)."""
+    sys.stdout.write(f"\nThe consent URL as plain text, for a mouse selection (the terminal wraps it):\n\n{url}\n\n")
+    sys.stdout.flush()
+    with contextlib.suppress(EOFError, KeyboardInterrupt):
+        input("Press enter to go back to zendesk-setup. ")

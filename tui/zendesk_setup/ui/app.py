@@ -130,25 +130,34 @@ class ZendeskSetupApp(App[int]):
                 self.result_note = error.message
                 self.exit(EXIT_USAGE)
                 return
-            self.start_edit(profile)
+            # Nothing is on screen yet to freeze: read the token state now, so the first frame is the wizard's.
+            self.start_wizard(self.edit_draft(profile, signed_in=self.has_token(profile)))
         elif self.mode == "new":
             self.start_wizard(self.new_draft(self.start_name))
 
     def start_edit(self, profile: Profile) -> None:
-        """Open the wizard on a saved profile; whether it holds a token is read from the keyring off the UI thread.
+        """From the home screen, open the wizard on a saved profile; the keyring is read off the UI thread.
 
         An OAuth profile with no token yet (a copy) goes through the consent. A slow Secret Service (one that
         asks to be unlocked, say) must not freeze the screen meanwhile.
         """
-        from zendesk_setup.core.draft import ProfileDraft
 
         async def open_edit() -> None:
-            signed_in = True
-            if profile.auth == "oauth":
-                signed_in = await asyncio.to_thread(self.service.has_oauth_token, profile)
-            self.start_wizard(ProfileDraft.from_profile(profile).with_answers(signed_in=signed_in))
+            signed_in = await asyncio.to_thread(self.has_token, profile)
+            self.start_wizard(self.edit_draft(profile, signed_in=signed_in))
 
         self.run_worker(open_edit(), group="edit", exclusive=True, exit_on_error=False)
+
+    def has_token(self, profile: Profile) -> bool:
+        """False for an OAuth profile whose keyring entry holds no token yet (a copy): its edit needs a consent."""
+        return profile.auth != "oauth" or self.service.has_oauth_token(profile)
+
+    @staticmethod
+    def edit_draft(profile: Profile, *, signed_in: bool) -> ProfileDraft:
+        """A draft for editing ``profile``; one that is not signed in goes through the consent."""
+        from zendesk_setup.core.draft import ProfileDraft
+
+        return ProfileDraft.from_profile(profile).with_answers(signed_in=signed_in)
 
     def start_wizard(self, draft: ProfileDraft) -> None:
         """Run the wizard on ``draft`` (a new profile or an edit), from its first step."""

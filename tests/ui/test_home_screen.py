@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from tests.ui.conftest import save_api_token_profile, screen_text, settle
+from tests.ui.conftest import save_api_token_profile, save_oauth_profile, screen_text, settle
 
+from zendesk_setup.core.profiles import Profile
 from zendesk_setup.ui.screens.profiles import ProfilesScreen
 from zendesk_setup.ui.widgets.row_table import RowTable
 
@@ -52,3 +54,32 @@ async def test_a_profile_the_cli_adds_while_home_is_open_appears(app_factory, co
         screen.reload_if_changed()
         await pilot.pause()
         assert table.row_count == 2 and "from-cli" in screen_text(app)
+
+
+async def test_d_reads_the_keyring_off_the_ui_thread_and_the_dialog_opens_at_once(
+    app_factory, config_dir: Path, fake, monkeypatch
+) -> None:
+    from zendesk_setup.core.service import CredentialsService
+    from zendesk_setup.ui.screens.confirm import DeleteModal
+
+    save_oauth_profile(config_dir, fake, "acme")
+    keyring_answers = threading.Event()
+    readers: list[str] = []
+    has_token = CredentialsService.has_oauth_token
+
+    def slow_secret_service(self: CredentialsService, profile: Profile) -> bool:
+        readers.append(threading.current_thread().name)
+        keyring_answers.wait(3)
+        return has_token(self, profile)
+
+    monkeypatch.setattr(CredentialsService, "has_oauth_token", slow_secret_service)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        assert readers and readers[0] != threading.main_thread().name, "the keyring is read in a thread worker"
+        assert isinstance(app.screen, DeleteModal), "the dialog is open while the keyring is still being read"
+        assert not keyring_answers.is_set()
+        keyring_answers.set()
+        await settle(pilot)
+        assert app.screen.query_one("#choice-revoke").display, "the token was found: revoke is offered"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
 
 from zendesk_setup.ui.widgets.key_bar import KeyBar
 from zendesk_setup.ui.widgets.row_table import RowTable
@@ -125,8 +127,6 @@ async def test_key_bar_shows_enabled_keys_once_per_action_and_clicks_press_them(
 
 
 async def test_key_bar_under_another_screen_keeps_its_keys_and_asks_nothing_of_the_top_screen() -> None:
-    from textual.screen import Screen
-
     class Top(Screen[None]):
         """Records check_action calls (Textual checks ``screen.*`` actions against the top screen)."""
 
@@ -173,10 +173,33 @@ class ModalHost(App[None]):
         self.bells += 1
 
 
-async def test_key_bar_on_a_modal_shows_dims_explains_and_presses_its_keys() -> None:
-    from zendesk_setup.ui.screens.confirm import DeleteModal
+class ChoiceModal(ModalScreen[str | None]):
+    """A modal with one enabled key, one that check_action dims (None) and one it hides (False)."""
 
-    app = ModalHost(DeleteModal("acme", can_revoke=False))
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "choose('delete')", "Delete", tooltip="Delete the profile and its secrets"),
+        Binding("r", "choose('revoke')", "Revoke + delete", tooltip="Revoke, then delete"),
+        Binding("h", "choose('hidden')", "Hidden", tooltip="Never shown"),
+        Binding("escape", "choose_none", "Cancel", tooltip="Delete nothing"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield KeyBar()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if parameters == ("revoke",):
+            return None
+        return parameters != ("hidden",)
+
+    def action_choose(self, value: str) -> None:
+        self.dismiss(value)
+
+    def action_choose_none(self) -> None:
+        self.dismiss(None)
+
+
+async def test_key_bar_on_a_modal_shows_dims_explains_and_presses_its_keys() -> None:
+    app = ModalHost(ChoiceModal())
     async with app.run_test(size=(80, 12)) as pilot:
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
@@ -194,6 +217,70 @@ async def test_key_bar_on_a_modal_shows_dims_explains_and_presses_its_keys() -> 
         await pilot.pause()
         assert app.bells == 1 and app.results == [], "a disabled key rings the bell and does nothing"
         await pilot.click(KeyBar, offset=(text.index("Delete"), 0))
+        await pilot.pause()
+        assert app.results == ["delete"]
+
+
+async def test_the_delete_modal_of_a_profile_without_a_token_has_no_revoke_key_or_button() -> None:
+    from zendesk_setup.ui.screens.confirm import DeleteModal
+
+    app = ModalHost(DeleteModal("acme", can_revoke=False))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        text = app.screen.query_one(KeyBar).render_line(0).text
+        assert text.split() == ["d", "Delete", "esc", "Cancel"], text
+        assert not app.screen.query("#choice-revoke")
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.results == [], "r does nothing where there is nothing to revoke"
+
+
+async def test_the_delete_modal_reads_the_keyring_in_a_thread_and_a_revoke_chosen_meanwhile_waits() -> None:
+    from zendesk_setup.ui.screens.confirm import DeleteModal
+
+    answer = threading.Event()
+    readers: list[str] = []
+
+    def has_token() -> bool:
+        readers.append(threading.current_thread().name)
+        answer.wait(10)
+        return True
+
+    app = ModalHost(DeleteModal("acme", can_revoke=has_token))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        assert readers and readers[0] != threading.main_thread().name, "the keyring is read off the UI thread"
+        assert "Looking for an OAuth token" in str(app.screen.query_one("#delete-question", Static).render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.results == [], "the revoke waits until the keyring has answered"
+        answer.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.results == ["revoke"]
+
+
+async def test_a_revoke_chosen_before_the_keyring_says_there_is_no_token_deletes_nothing() -> None:
+    from zendesk_setup.ui.screens.confirm import DeleteModal
+
+    answer = threading.Event()
+
+    def has_token() -> bool:
+        answer.wait(10)
+        return False
+
+    app = ModalHost(DeleteModal("acme", can_revoke=has_token, note="It never signed in."))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        answer.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.results == [] and isinstance(app.screen, DeleteModal)
+        question = str(app.screen.query_one("#delete-question", Static).render())
+        assert "has no OAuth token to revoke" in question and "never signed in" in question
+        assert not app.screen.query("#choice-revoke")
+        await pilot.press("d")
         await pilot.pause()
         assert app.results == ["delete"]
 

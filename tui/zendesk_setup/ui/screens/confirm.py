@@ -9,8 +9,10 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+from textual.worker import Worker, WorkerState
 
 from zendesk_setup.core.errors import InputError
 from zendesk_setup.ui.widgets.key_bar import KeyBar
@@ -67,7 +69,12 @@ class ConfirmModal(ModalScreen[bool]):
 
 
 class DeleteModal(ModalScreen[str | None]):
-    """Confirm deleting a profile; for OAuth profiles also offer to revoke the token on Zendesk first."""
+    """Confirm deleting a profile; when it holds an OAuth token, also offer to revoke it on Zendesk first.
+
+    ``can_revoke`` may be a function that reads the keyring: it runs in a thread worker (a slow Secret Service
+    never freezes the screen) while the dialog is already open. A revoke chosen before the answer comes is
+    carried out once it says there is a token to revoke.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "choose('delete')", "Delete", id="delete-only", tooltip="Delete the profile and its secrets"),
@@ -82,48 +89,91 @@ class DeleteModal(ModalScreen[str | None]):
         Binding("left,right", "app.focus_next", "Switch", show=False, id="delete-switch", tooltip="Switch button"),
     ]
 
-    def __init__(self, name: str, *, can_revoke: bool, note: str = "") -> None:
+    def __init__(self, name: str, *, can_revoke: bool | Callable[[], bool], note: str = "") -> None:
         super().__init__()
         self.profile_name = name
-        self.can_revoke = can_revoke
+        self.token_check = can_revoke if callable(can_revoke) else None
+        self.can_revoke: bool | None = None if callable(can_revoke) else can_revoke
         self.note = note
+        self.revoke_chosen = False
 
     def compose(self) -> ComposeResult:
-        """The question and the buttons."""
+        """The question and the buttons (revoke only while there may be a token to revoke)."""
         with Vertical(classes="modal-box", id="delete-box"):
-            text = f"Delete profile '{self.profile_name}' and its stored secrets?"
-            if self.can_revoke:
-                text += " You can also revoke its OAuth token on Zendesk, so the token stops working at once."
-            elif self.note:
-                text += " " + self.note
-            yield Static(text, id="delete-question")
+            yield Static(self.question(), id="delete-question")
             with Horizontal(classes="modal-buttons"):
-                if self.can_revoke:
+                if self.can_revoke is not False:
                     yield Button("Revoke + delete (r)", id="choice-revoke", variant="error")
                 yield Button("Delete (d)", id="choice-delete", variant="warning")
                 yield Button("Cancel (n)", id="choice-cancel", variant="primary")
         yield KeyBar()
 
+    def question(self) -> Content:
+        """What deleting does, and what revoking would add."""
+        text = f"Delete profile '{self.profile_name}' and its stored secrets?"
+        if self.can_revoke is None:
+            text += " Looking for an OAuth token to revoke…"
+        elif self.can_revoke:
+            text += " You can also revoke its OAuth token on Zendesk, so the token stops working at once."
+        elif self.note:
+            text += " " + self.note
+        return Content(text)
+
     def on_mount(self) -> None:
-        """Focus the safe choice."""
+        """Focus the safe choice; look for a token in the keyring when that is still to be done."""
         self.query_one("#choice-cancel", Button).focus()
+        if self.token_check is not None:
+            self.run_worker(self.token_check, name="token-check", thread=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The keyring answered: offer the revoke only when there is a token (an unreadable keyring may hold one)."""
+        if event.worker.name != "token-check" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self.revocable_found(event.worker.result is not False if event.state == WorkerState.SUCCESS else True)
+
+    def revocable_found(self, can_revoke: bool) -> None:
+        """Show the answer; carry out a revoke chosen while waiting for it."""
+        if not self.is_attached:
+            return
+        self.can_revoke = can_revoke
+        if not can_revoke:
+            for button in self.query("#choice-revoke"):
+                button.remove()
+        question = self.question()
+        if self.revoke_chosen and not can_revoke:
+            self.revoke_chosen = False
+            question = Content(f"'{self.profile_name}' has no OAuth token to revoke. ") + question
+        self.query_one("#delete-question", Static).update(question)
+        self.refresh_bindings()
+        if self.revoke_chosen:
+            self.dismiss("revoke")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the revoke key when there is no OAuth token to revoke."""
-        if action == "choose" and parameters == ("revoke",) and not self.can_revoke:
-            return None
+        if action == "choose" and parameters == ("revoke",):
+            return self.can_revoke is not False
         return True
 
     @on(Button.Pressed)
     def choose_from_button(self, event: Button.Pressed) -> None:
         """A button makes the choice."""
         value = (event.button.id or "").removeprefix("choice-")
-        self.dismiss(None if value == "cancel" else value)
+        if value == "cancel":
+            self.dismiss(None)
+        else:
+            self.action_choose(value)
 
     def action_choose(self, value: str) -> None:
-        """A key makes the choice."""
-        if value == "revoke" and not self.can_revoke:
-            return
+        """A key makes the choice (a revoke waits for the keyring to say there is a token)."""
+        if value == "revoke":
+            if self.can_revoke is False:
+                return
+            if self.can_revoke is None:
+                self.revoke_chosen = True
+                self.query_one("#delete-question", Static).update(
+                    Content(f"Revoke + delete '{self.profile_name}': looking for its OAuth token…")
+                )
+                return
         self.dismiss(value)
 
     def action_choose_none(self) -> None:

@@ -26,6 +26,7 @@ from zendesk_setup.ui.workers import WorkerResults
 if TYPE_CHECKING:
     from zendesk_setup.core.service import CredentialsService
     from zendesk_setup.ui.app import ZendeskSetupApp
+    from zendesk_setup.ui.rate_limit import RateLimitCountdown
 
 SHORT_AUTH = {AuthType.OAUTH: "OAuth", AuthType.API_TOKEN: "API token", AuthType.CLIENT_CREDENTIALS: "client creds"}
 
@@ -105,6 +106,8 @@ Keys: up/down choose, ctrl+q quit.
         self.focus_name: str | None = None
         self.action_label = ""
         self.file_stamp: tuple[int, int] | None = None
+        self.progress = ""
+        self.countdown: RateLimitCountdown | None = None
 
     @property
     def setup_app(self) -> ZendeskSetupApp:
@@ -127,6 +130,7 @@ Keys: up/down choose, ctrl+q quit.
         table.add_column("Default", key="default")
         table.add_column("Last check", key="check")
         self.reload()
+        self.screen_layout_refresh_signal.subscribe(self, self.keep_toasts_above_status)
         self.set_interval(2.0, self.reload_if_changed)
         if self.load_error is None and not self.document.profiles:
             self.setup_app.start_wizard(self.setup_app.new_draft())
@@ -165,18 +169,35 @@ Keys: up/down choose, ctrl+q quit.
             table.move_cursor(row=table.get_row_index(current))
         elif table.row_count:
             table.move_cursor(row=min(row_before, table.row_count - 1))
+        self.show_status()
+        self.refresh_bindings()
+
+    def show_status(self) -> None:
+        """The status line: a bad file, what is running (a test's rate-limit wait), or how many profiles where."""
         status = self.query_one("#home-status", Static)
+        status.set_class(self.load_error is not None, "invalid")
         if self.load_error is not None:
             status.update(Content(self.load_error.shown_in_tui()))
-            status.add_class("invalid")
+        elif self.progress:
+            status.update(Content(self.progress))
         elif not self.document.profiles:
             status.update("No profiles yet: press n to create one.")
-            status.remove_class("invalid")
         else:
             count = len(self.document.profiles)
             status.update(Content(f"{count} profile{'' if count == 1 else 's'} in {self.setup_app.store.path}"))
-            status.remove_class("invalid")
-        self.refresh_bindings()
+
+    def show_progress(self, text: str) -> None:
+        """Say on the status line what is running (an empty text goes back to the count)."""
+        self.progress = text
+        self.show_status()
+
+    def keep_toasts_above_status(self, _screen: object = None) -> None:
+        """Stack toasts above the status line and the footer, so neither is ever covered (after every layout)."""
+        status = self.query_one("#home-status", Static)
+        below = max(2, self.size.height - status.region.y) if status.region else 2
+        for rack in self.query("ToastRack"):
+            if rack.styles.margin.bottom != below:
+                rack.styles.margin = (0, 0, below, 0)
 
     def reload_if_changed(self) -> None:
         """Show profiles another program (the CLI) added, removed or changed while this screen is open."""
@@ -227,17 +248,32 @@ Keys: up/down choose, ctrl+q quit.
 
     def action_test_profile(self) -> None:
         """Call Zendesk with the saved credentials in a worker; the result is recorded on the profile."""
+        from zendesk_setup.ui.rate_limit import RateLimitCountdown
+
         profile = self.selected_profile()
         if profile is None:
             return
-        self.say(f"Testing '{profile.name}'…")
+        if self.countdown is not None:
+            self.countdown.stop()
+        doing = f"Testing '{profile.name}'"
+        countdown = self.countdown = RateLimitCountdown(self, lambda wait: self.show_progress(f"{doing}: {wait}"))
+        self.show_progress(f"{doing} with Zendesk…")
         service = self.setup_app.service
+        notify = countdown.notifier()
 
         def test() -> str:
-            identity = service.test(profile)
-            return f"'{profile.name}' works: {identity.describe()}."
+            identity = service.test(profile, notify=notify)
+            note = countdown.summary("the test")
+            return f"'{profile.name}' works: {identity.describe()}." + (f" {note}" if note else "")
 
-        self.run_action(f"'{profile.name}'", test)
+        self.run_action(doing, test)
+
+    def end_progress(self) -> None:
+        """A running test ended: stop its countdown and show the count again."""
+        if self.countdown is not None:
+            self.countdown.stop()
+            self.countdown = None
+        self.progress = ""
 
     def run_action(self, label: str, action: Callable[[], str]) -> None:
         """Run one profile action in a thread worker (the keyring and Zendesk may block); it reports itself."""
@@ -246,13 +282,22 @@ Keys: up/down choose, ctrl+q quit.
 
     def on_home_action_done(self, message: str) -> None:
         """Say what the action did and show the table as it is now."""
+        self.end_progress()
         self.reload()
         self.say(message)
 
     def on_home_action_failed(self, error: SetupError) -> None:
-        """Say why the action failed (and show the table, which may hold a new check result)."""
+        """Say why the action failed (and show the table, which may hold a new check result).
+
+        A rate limit is no verdict on the credentials: it says so, as a warning, never "failed".
+        """
+        self.end_progress()
         self.reload()
-        self.say(f"{self.action_label} failed: {error.shown_in_tui()}", error=True)
+        if getattr(error, "kind", None) == "rate_limited":
+            text = f"{error.shown_in_tui()} Zendesk did not judge the credentials."
+            self.notify(text, title=f"{self.action_label}: rate limited", severity="warning", markup=False)
+            return
+        self.notify(error.shown_in_tui(), title=f"{self.action_label} failed", severity="error", markup=False)
 
     def action_set_default(self) -> None:
         """Make the highlighted profile the default."""
@@ -335,12 +380,16 @@ Keys: up/down choose, ctrl+q quit.
                 service.remove(profile.name)
                 return f"Deleted '{profile.name}' and its secrets.{note}"
 
-            self.run_action("Deleting", remove)
+            self.run_action(f"Deleting '{profile.name}'", remove)
 
-        can_revoke = service.has_oauth_token(profile)
         note = "An API token keeps working until you delete it in Admin Center."
+        can_revoke: bool | Callable[[], bool] = False
         if profile.auth != AuthType.API_TOKEN:
             note = "It has no OAuth token to revoke (it never signed in)."
+
+            def can_revoke() -> bool:
+                return service.has_oauth_token(profile)
+
         self.app.push_screen(DeleteModal(profile.name, can_revoke=can_revoke, note=note), delete)
 
     def action_migrate_profile(self) -> None:
@@ -373,8 +422,8 @@ def revoke(profile: Profile, service: CredentialsService) -> str:
         service.session(profile).revoke()
     except SetupError as error:
         raise SetupError(
-            f"Revoking the OAuth token of '{profile.name}' failed ({error.message}); nothing was deleted, so the "
-            "token can still be revoked.",
+            f"Revoking the OAuth token of '{profile.name}' failed ({error.message.rstrip('.')}); nothing was deleted, "
+            "so the token can still be revoked.",
             hint="Press d to try again, or choose Delete to remove the profile without revoking "
             "(then revoke the token in Admin Center).",
         ) from None

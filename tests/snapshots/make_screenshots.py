@@ -42,7 +42,7 @@ async def shoot(scene_name: str | None = None) -> list[Path]:
                 fake.add_client("acme_cli")
                 fake.add_client("acme_ci", kind="confidential", secret=CLIENT_SECRET)
                 app = scene.build(fake.url)
-                async with app.run_test(size=(80, 24)) as pilot:
+                async with app.run_test(size=scene.size) as pilot:
                     await scene.run(pilot)
                     svg = app.export_screenshot(title=f"zendesk-setup · {scene.title}")
                     await pilot.press("ctrl+q")

@@ -70,8 +70,15 @@ def seed_profiles(config_dir: Path, base_url: str) -> None:
     )
     save_profile(
         store,
-        Profile(name="ci", subdomain="acme", auth="client_credentials", client_id="acme_ci",
-                client_kind="confidential", scopes=("read",), base_url=base_url),
+        Profile(
+            name="ci",
+            subdomain="acme",
+            auth="client_credentials",
+            client_id="acme_ci",
+            client_kind="confidential",
+            scopes=("read",),
+            base_url=base_url,
+        ),
         {"client_secret": CLIENT_SECRET},
     )
 
@@ -89,6 +96,7 @@ class Scene:
     steps: Steps | None = None
     options: dict[str, Any] = field(default_factory=dict)
     wait_for_workers: bool = True
+    size: tuple[int, int] = (80, 24)
 
     def build(self, fake_url: str) -> ZendeskSetupApp:
         """Seed the config dir when asked and build the app."""
@@ -227,6 +235,20 @@ async def delete_modal(pilot: Pilot[Any]) -> None:
     await pilot.press("down", "d")
 
 
+async def instance_advanced_after_an_error(pilot: Pilot[Any]) -> None:
+    """The name 'acme' is taken (an error line takes room), then Advanced is ticked: the base URL comes into view."""
+    await to_instance(pilot)
+    await paste(pilot, "acme")
+    await pilot.press("enter", "tab", "space")
+    await settle(pilot)
+
+
+async def home_tested(pilot: Pilot[Any]) -> None:
+    """t on the first profile: the result's toast sits above the status line."""
+    await pilot.press("t")
+    await settle(pilot)
+
+
 async def quit_modal(pilot: Pilot[Any]) -> None:
     await to_instance(pilot)
     await paste(pilot, "acme")
@@ -257,6 +279,25 @@ SCENES = [
     Scene("help", "Help (f1)", steps=help_modal),
     Scene("delete", "Delete with revoke offer", mode="home", seed=True, steps=delete_modal),
     Scene("quit", "Quit with unsaved answers", steps=quit_modal),
+    Scene(
+        "instance_advanced",
+        "Instance: Advanced ticked below an error, the base URL in view",
+        seed=True,
+        base_url=False,
+        steps=instance_advanced_after_an_error,
+    ),
+    Scene("home_60x20", "Profiles at 60x20: columns shrink, keys stay whole", mode="home", seed=True, size=(60, 20)),
+    Scene(
+        "home_tested_60x20",
+        "Profiles at 60x20: a toast above the status line",
+        mode="home",
+        seed=True,
+        steps=home_tested,
+        size=(60, 20),
+    ),
+    Scene(
+        "delete_60x20", "Delete at 60x20: the dialog fits", mode="home", seed=True, steps=delete_modal, size=(60, 20)
+    ),
 ]
 
 

@@ -19,6 +19,6 @@ def test_screen_snapshot(scene: Scene, snap_fake, snap_compare) -> None:
         await scene.run(pilot)
         pictures.append(html.unescape(pilot.app.export_screenshot()).replace("\xa0", " "))
 
-    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+    assert snap_compare(app, run_before=run_before, terminal_size=scene.size)
     assert pictures and "zendesk-setup" in pictures[0]
     assert API_TOKEN not in pictures[0] and CLIENT_SECRET not in pictures[0]

@@ -106,6 +106,12 @@ Keys: up/down move between fields, space ticks the checkbox, enter or ctrl+n nex
                 base_result.remove_class("invalid")
         self.recheck_shown_error()
 
+    @on(Checkbox.Changed, "#advanced-toggle")
+    def bring_base_url_into_view(self, event: Checkbox.Changed) -> None:
+        """Ticking Advanced shows the base URL field: scroll it and its live line into view, never below the fold."""
+        if event.value:
+            self.call_after_refresh(self.query_one("#base-url-result").scroll_visible, animate=False)
+
     def show_error(self, error: SetupError | None, *, focus: bool = True) -> None:
         """An error about the subdomain or base URL goes on its live line under the field, never twice."""
         live = self.LIVE_LINES.get(error.field or "") if error is not None else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -94,14 +95,14 @@ class KeyBar(Widget, can_focus=False):
         self._drawn = keys = self.keys()
         described = fitting_descriptions([(display, description) for _k, display, description, _e, _t in keys], width)
         for (key, display, description, enabled, tooltip), keep in zip(keys, described, strict=True):
-            if not keep:
-                description = ""
+            if keep is None:
+                break
             pointer = Style.from_meta({"key": key if enabled else "", "tooltip": tooltip})
             key_part, text_part = key_style + pointer, description_style + pointer
             if not enabled:
                 key_part, text_part = key_part + _DIM, text_part + _DIM
             segments.append(Segment(display, key_part))
-            if description:
+            if keep:
                 segments.append(Segment(f" {description}", text_part))
             segments.append(Segment(" ", base))
         return Strip(segments).adjust_cell_length(width, base)
@@ -121,19 +122,28 @@ class KeyBar(Widget, can_focus=False):
             self.app.bell()
 
 
-def fitting_descriptions(keys: list[tuple[str, str]], width: int) -> list[bool]:
-    """Which keys keep their description so the line fits ``width``: descriptions go from the right, keys stay."""
-    keep = [bool(description) for _display, description in keys]
+def fitting_descriptions(keys: list[tuple[str, str]], width: int) -> list[bool | None]:
+    """Which keys keep their description so the line fits ``width``: descriptions go from the right, then keys.
+
+    True: the key with its description; False: the key alone; None: not drawn (whole keys go, never half of one).
+    """
+    keep: list[bool | None] = [bool(description) for _display, description in keys]
 
     def length() -> int:
-        return sum(
-            len(display) + 1 + (len(description) + 1 if kept else 0)
+        parts = [
+            cell_len(display) + (1 + cell_len(description) if kept else 0)
             for (display, description), kept in zip(keys, keep, strict=True)
-        )
+            if kept is not None
+        ]
+        return sum(parts) + max(0, len(parts) - 1)
 
     index = len(keys) - 1
     while length() > width and index >= 0:
         keep[index] = False
+        index -= 1
+    index = len(keys) - 1
+    while length() > width and index >= 0:
+        keep[index] = None
         index -= 1
     return keep
 

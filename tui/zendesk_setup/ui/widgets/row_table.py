@@ -3,14 +3,16 @@
 Textual's DataTable styles ten component classes and keeps cell, row and column caches that a table
 of a handful of profiles never needs; this widget draws each visible line straight from the rows, so
 the home screen paints sooner. It scrolls (500 profiles are fine), keeps the cursor in view, zebra
-stripes the rows and posts ``RowSelected`` on enter or on a click on the highlighted row.
+stripes the rows and posts ``RowSelected`` on enter or on a click on the highlighted row. When the view is
+narrower than the rows, the widest columns give way first and their cells end in an ellipsis; only when
+every column is down to one cell does the table scroll sideways.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
@@ -86,6 +88,7 @@ class RowTable(ScrollView, can_focus=True):
         self._rows: list[tuple[str, ...]] = []
         self._keys: list[str] = []
         self._cursor = 0
+        self._fitted: tuple[int, list[int]] | None = None
 
     # Content -------------------------------------------------------------------------------
 
@@ -119,9 +122,18 @@ class RowTable(ScrollView, can_focus=True):
         self._resized()
 
     def _resized(self) -> None:
-        width = sum(self._widths) + 2 * len(self._widths)
-        self.virtual_size = Size(width, len(self._rows) + 1)
+        # Only the narrowest fit (one cell a column) scrolls sideways; wider views shrink columns instead.
+        self._fitted = None
+        self.virtual_size = Size(3 * len(self._widths), len(self._rows) + 1)
         self.refresh()
+
+    def column_widths(self, width: int | None = None) -> list[int]:
+        """The text width of each column in a view ``width`` cells wide (the table's own width by default)."""
+        if width is None:
+            width = self.scrollable_content_region.width
+        if self._fitted is None or self._fitted[0] != width:
+            self._fitted = (width, fit_widths(self._widths, width - 2 * len(self._widths)))
+        return self._fitted[1]
 
     @property
     def row_count(self) -> int:
@@ -205,23 +217,22 @@ class RowTable(ScrollView, can_focus=True):
 
     # Drawing -------------------------------------------------------------------------------
 
-    def _line_text(self, cells: tuple[str, ...] | list[str]) -> str:
-        return "".join(
-            f" {cell}{' ' * (width - cell_len(cell))} " for cell, width in zip(cells, self._widths, strict=True)
-        )
+    def _line_text(self, cells: tuple[str, ...] | list[str], widths: list[int]) -> str:
+        return "".join(f" {fit_cell(cell, width)} " for cell, width in zip(cells, widths, strict=True))
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the view: the header on top, then the rows from the scroll position."""
         width = self.scrollable_content_region.width
         base = self.rich_style
         scroll_x, scroll_y = self.scroll_offset
+        widths = self.column_widths(width)
         if y == 0:
-            text, style = self._line_text(self._labels), self.get_component_rich_style("row-table--header")
+            text, style = self._line_text(self._labels, widths), self.get_component_rich_style("row-table--header")
         else:
             row = scroll_y + y - 1
             if row >= len(self._rows):
                 return Strip.blank(width, base)
-            text = self._line_text(self._rows[row])
+            text = self._line_text(self._rows[row], widths)
             if row == self._cursor:
                 style = self.get_component_rich_style("row-table--cursor")
             elif self.zebra_stripes and row % 2 == 0:
@@ -234,4 +245,33 @@ class RowTable(ScrollView, can_focus=True):
         return strip.adjust_cell_length(width, style)
 
 
-__all__ = ["RowTable"]
+def fit_widths(widths: list[int], available: int) -> list[int]:
+    """Column widths that fit ``available`` cells: the widest columns shrink first, none below one cell."""
+    if sum(widths) <= available:
+        return list(widths)
+    low, high = 1, max(widths)
+    while low < high:
+        level = (low + high + 1) // 2
+        if sum(min(width, level) for width in widths) <= available:
+            low = level
+        else:
+            high = level - 1
+    fitted = [min(width, low) for width in widths]
+    spare = available - sum(fitted)
+    for index, width in enumerate(widths):
+        if spare <= 0:
+            break
+        if width > fitted[index]:
+            fitted[index] += 1
+            spare -= 1
+    return fitted
+
+
+def fit_cell(text: str, width: int) -> str:
+    """``text`` padded to ``width`` cells, or cut to it with an ellipsis in the last cell."""
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    return set_cell_size(text, width - 1) + "…"
+
+
+__all__ = ["RowTable", "fit_cell", "fit_widths"]

@@ -63,6 +63,8 @@ def start(
     """
     env_names = ("HOME", "ZENDESK_SETUP_CONFIG_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "PYTHON_KEYRING_BACKEND")
     values = {name: os.environ[name] for name in env_names if name in os.environ}
+    # COLUMNS/LINES inherited from the test process would beat the window's size: the window decides.
+    values.update({"COLUMNS": "", "LINES": ""})
     values.update(env or {})
     exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in values.items() if value)
     unsets = " ".join(name for name, value in values.items() if not value)

@@ -147,3 +147,18 @@ async def test_after_a_failed_check_the_footer_shows_the_keys_the_body_names(app
         bar = app.screen.query_one(KeyBar)
         shown = {description: key for key, _display, description, _on, _tip in bar.keys()}  # noqa: SIM118
         assert shown["Fix field"] == "f" and shown["Check again"] == "r"
+
+
+async def test_a_dialogs_footer_names_its_keys_as_its_buttons_do(app_factory, fake, config_dir: Path) -> None:
+    from zendesk_setup.ui.screens.confirm import ConfirmModal
+    from zendesk_setup.ui.widgets.key_bar import KeyBar
+
+    save_api_token_profile(config_dir, fake)
+    app = app_factory("home")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        shown = app.screen.query_one(KeyBar).keys()
+        words = {key: description for key, _display, description, _on, _tip in shown}
+        assert words["y"] == "Migrate" and words["n"] == "Cancel", words

@@ -58,6 +58,14 @@ class ConfirmModal(ModalScreen[bool]):
                 yield Button(f"{self.no_label} (n)", id="confirm-no", variant="primary")
         yield KeyBar()
 
+    def key_description(self, binding: Binding) -> str:
+        """The footer says what the buttons say: ``y Migrate  n Cancel``, not ``y Yes  n No``."""
+        if binding.id == "confirm-yes-key":
+            return self.yes_label
+        if binding.id == "confirm-no-key":
+            return self.no_label
+        return binding.description
+
     @on(Button.Pressed)
     def answer_from_button(self, event: Button.Pressed) -> None:
         """A button answers the question."""

@@ -72,12 +72,15 @@ class KeyBar(Widget, can_focus=False):
             return self._drawn or []
         seen: set[str] = set()
         keys: list[tuple[str, str, str, bool, str]] = []
+        # A screen may word a key for what it does there (a dialog's "Migrate" rather than "Yes").
+        describe = getattr(self.screen, "key_description", None)
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
             display = self.app.get_key_display(binding)
-            keys.append((binding.key, display, binding.description, enabled, tooltip or binding.description))
+            description = describe(binding) if callable(describe) else binding.description
+            keys.append((binding.key, display, description, enabled, tooltip or description))
         return keys
 
     def render_line(self, y: int) -> Strip:

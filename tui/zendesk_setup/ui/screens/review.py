@@ -10,7 +10,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.timer import Timer
 from textual.widgets import LoadingIndicator, Static
 
 from zendesk_setup.core.draft import ProfileDraft, profile_yaml_diff
@@ -18,6 +17,7 @@ from zendesk_setup.core.errors import KeyringError, SetupError
 from zendesk_setup.core.service import CheckResult, SaveResult, can_save_unchecked
 from zendesk_setup.core.vocab import AuthType, Step, Storage
 from zendesk_setup.core.wizard import Finished, GoTo, ReviewAnswer, StepPosition, step_for_field
+from zendesk_setup.ui.rate_limit import RateLimitCountdown
 from zendesk_setup.ui.screens.base import WizardScreen
 from zendesk_setup.ui.screens.confirm import ask_insecure_storage
 
@@ -82,10 +82,7 @@ Escape goes back a step; after saving, enter finishes.
         self.error: SetupError | None = None
         self.saved: SaveResult | None = None
         self.attempts = 0
-        self.rate_limit_waits = 0
-        self.wait_notice = ""
-        self.wait_left = 0
-        self.wait_timer: Timer | None = None
+        self.rate_limit = RateLimitCountdown(self, self.show_progress)
         self.diff_lines = 0
         self.focus_diff_when_long = False
 
@@ -156,8 +153,7 @@ Escape goes back a step; after saving, enter finishes.
     def run_check(self) -> None:
         """Call Zendesk with the draft in a thread worker (the core is synchronous); a retry visibly starts anew."""
         self.attempts += 1
-        self.rate_limit_waits = 0
-        self.stop_wait()
+        self.rate_limit.reset()
         status = self.query_one("#review-status", Static)
         status.update("")
         status.remove_class("invalid", "ok")
@@ -166,11 +162,7 @@ Escape goes back a step; after saving, enter finishes.
         else:
             self.set_phase(CHECKING, f"Checking the credentials with Zendesk again (attempt {self.attempts})…")
         draft = self.draft
-        app = self.app
-
-        def notify(notice: str) -> None:
-            # Called in the worker thread by the core before it waits out a 429.
-            app.call_from_thread(self.show_rate_limit_wait, notice)
+        notify = self.rate_limit.notifier()
 
         self.run_worker(
             lambda: self.setup_app.service.check(draft, notify=notify),
@@ -184,50 +176,20 @@ Escape goes back a step; after saving, enter finishes.
     def set_phase(self, phase: str, progress: str) -> None:
         """Change phase and the progress line."""
         self.phase = phase
-        self.query_one("#review-progress", Static).update(Content(progress))
+        self.show_progress(progress)
 
-    def show_rate_limit_wait(self, notice: str) -> None:
-        """Zendesk answered 429: show the wait and count it down each second until the core retries."""
-        self.rate_limit_waits += 1
-        self.stop_wait()
-        self.wait_notice = str(notice)
-        self.wait_left = max(0, round(float(getattr(notice, "seconds", 0))))
-        self.show_wait_left()
-        self.wait_timer = self.set_interval(1.0, self.count_down)
-
-    def count_down(self) -> None:
-        """One second less to wait."""
-        self.wait_left = max(0, self.wait_left - 1)
-        self.show_wait_left()
-        if self.wait_left == 0:
-            self.stop_wait()
-
-    def show_wait_left(self) -> None:
-        """The rate-limit notice and the seconds left, on the progress line."""
-        left = f"retrying in {self.wait_left} s…" if self.wait_left else "retrying now…"
-        self.query_one("#review-progress", Static).update(Content(f"{self.wait_notice} {left}"))
-
-    def stop_wait(self) -> None:
-        """Stop the countdown."""
-        if self.wait_timer is not None:
-            self.wait_timer.stop()
-            self.wait_timer = None
-
-    def rate_limit_note(self) -> str:
-        """A line saying Zendesk rate limited this check, so a slow check is explained afterwards."""
-        if not self.rate_limit_waits:
-            return ""
-        times = "once" if self.rate_limit_waits == 1 else f"{self.rate_limit_waits} times"
-        return f"Zendesk rate limited this check {times}; zendesk-setup waited and retried."
+    def show_progress(self, text: str) -> None:
+        """The progress line (a 429's countdown among others)."""
+        self.query_one("#review-progress", Static).update(Content(text))
 
     def on_check_done(self, result: CheckResult) -> None:
         """Who the credentials belong to, scopes compared, and the change when editing."""
         self.check = result
         self.error = None
-        self.stop_wait()
+        self.rate_limit.stop()
         who = result.identity
         line = self.query_one("#review-status", Static)
-        note = self.rate_limit_note()
+        note = self.rate_limit.summary("this check")
         line.update(
             Content.from_markup(
                 "[b]✓ Signed in as $name[/b] <$email>, role $role, on $account$note",
@@ -326,7 +288,7 @@ Escape goes back a step; after saving, enter finishes.
         """Explain the failure with its likely fix, and say which keys help."""
         self.error = error
         self.check = None
-        self.stop_wait()
+        self.rate_limit.stop()
         line = self.query_one("#review-status", Static)
         keys = []
         if step_for_field(error.field):

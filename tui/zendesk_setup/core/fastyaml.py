@@ -7,6 +7,10 @@ table and constructors). Anything outside the plain subset (anchors, aliases, ex
 keys, complex or repeated keys) raises ``Unsupported``, and any parse error propagates: the caller then falls
 back to the full loader, ``load_bounded``, which also produces the error messages.
 
+``load_lines`` is faster still for the block style ``dump_profiles`` writes: it reads the text line by line and
+takes only nested block mappings, sequences of scalars, one-line plain or single-quoted scalars, comments and blank
+lines; anything else raises ``Unsupported`` and ``load`` reads the events instead.
+
 ``load_bounded`` composes the node graph first and refuses aliases that would expand it past a budget (a
 "billion laughs" of a few hundred bytes) or that refer to themselves, and nesting deeper than the recursive
 constructor can take, before any Python object is built.
@@ -35,19 +39,16 @@ class Unsupported(Exception):
 MappingFactory = Callable[[int], dict[Any, Any]]
 
 
-def load(text: str, new_mapping: MappingFactory) -> Any:
-    """Load one YAML document; ``new_mapping(line)`` makes each mapping (it may record key lines)."""
-    loader_class = getattr(yaml, "CSafeLoader", None)
-    if loader_class is None:
-        raise Unsupported("libyaml is not available")
+def _plain_resolver() -> Callable[[str], Any]:
+    """A function giving the value of a plain scalar as ``safe_load`` would (PyYAML's resolver and constructors)."""
     resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
     constructor = yaml.constructor.SafeConstructor()
     construct = constructor.yaml_constructors
     str_tag = "tag:yaml.org,2002:str"
     scalar_node = yaml.nodes.ScalarNode
 
-    def resolve(value: str, candidates: list[tuple[str, Any]]) -> Any:
-        for tag, regexp in candidates:
+    def resolve(value: str) -> Any:
+        for tag, regexp in resolvers.get(value[:1], ()):
             if regexp.match(value):
                 if tag == str_tag:
                     return value
@@ -55,6 +56,131 @@ def load(text: str, new_mapping: MappingFactory) -> Any:
                     raise Unsupported(tag)
                 return construct[tag](constructor, scalar_node(tag, value))
         return value
+
+    return resolve
+
+
+INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+MAX_KEY = 1000
+
+
+def load_lines(text: str, new_mapping: MappingFactory) -> Any:
+    """Load the block-style subset ``dump_profiles`` writes, line by line; Unsupported for anything else.
+
+    A top-level mapping of nested block mappings and sequences of scalars, each scalar plain or single-quoted on
+    one line; what it returns is what ``load`` (and ``yaml.safe_load``) return for the same text.
+    """
+    if not text.replace("\n", "").isprintable():
+        raise Unsupported("tab, control character or other line break")
+    resolve = _plain_resolver()
+    # The text of each key and each value seen, checked and resolved once: most repeat in every profile.
+    keys: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+
+    def key_of(raw: str) -> Any:
+        if raw[0] in INDICATORS or ":" in raw or " #" in raw or raw[-1] == " " or len(raw) > MAX_KEY:
+            raise Unsupported("not a plain key")
+        keys[raw] = key = resolve(raw)
+        return key
+
+    def value_of(raw: str) -> Any:
+        first = raw[0]
+        if first == "'":
+            inner = raw[1:-1]
+            if len(raw) < 2 or raw[-1] != "'" or "'" in inner.replace("''", ""):
+                raise Unsupported("quoted scalar")
+            value = inner.replace("''", "'")
+        elif (first in INDICATORS and not (first == "-" and raw[1:2] not in ("", " "))) or (
+            ": " in raw or " #" in raw or raw[-1] == ":"
+        ):
+            raise Unsupported("plain scalar")
+        else:
+            value = resolve(raw)
+        values[raw] = value
+        return value
+
+    document = None
+    stack: list[tuple[int, Any, bool]] = []  # the open containers, innermost last: (indent, container, is a list)
+    frame_indent, container, is_list = -1, None, False  # the innermost one
+    pending: tuple[dict[Any, Any], Any, int] | None = None  # a "key:" whose value starts on a later line
+    for number, line in enumerate(text.split("\n"), 1):
+        content = line.lstrip(" ")
+        if not content or content[0] == "#":
+            continue
+        if line[-1] == " ":
+            raise Unsupported("trailing space")
+        indent = len(line) - len(content)
+        is_item = content[:2] == "- "
+        if pending is not None:
+            mapping, key, key_indent = pending
+            pending = None
+            opened: Any = None
+            if is_item and indent >= key_indent:
+                opened = []
+            elif not is_item and indent > key_indent:
+                opened = new_mapping(number)
+            mapping[key] = opened
+            if opened is not None:
+                frame_indent, container, is_list = indent, opened, is_item
+                stack.append((indent, opened, is_item))
+        if indent != frame_indent or is_item != is_list:
+            while stack and (indent < stack[-1][0] or (stack[-1][2] and indent == stack[-1][0] and not is_item)):
+                stack.pop()
+            if not stack:
+                if document is not None or indent or is_item:
+                    raise Unsupported("not one block mapping")
+                document = new_mapping(number)
+                stack.append((0, document, False))
+            frame_indent, container, is_list = stack[-1]
+            if indent != frame_indent or is_item != is_list:
+                raise Unsupported("indentation")
+        if is_list:
+            raw = content[2:].lstrip(" ")
+            value = values.get(raw, _NO_KEY)
+            container.append(value_of(raw) if value is _NO_KEY else value)
+            continue
+        if not indent and content[:3] in ("---", "..."):
+            raise Unsupported("document marker")
+        colon = content.find(": ")
+        if colon > 0:
+            key_text, rest = content[:colon], content[colon + 2 :].lstrip(" ")
+        elif content[-1] == ":" and len(content) > 1:
+            key_text, rest = content[:-1], ""
+        else:
+            raise Unsupported("not a simple key")
+        key = keys.get(key_text, _NO_KEY)
+        if key is _NO_KEY:
+            key = key_of(key_text)
+        key_lines = container.key_lines
+        if key in key_lines:
+            raise Unsupported("duplicate key")
+        key_lines[key] = number
+        if rest:
+            value = values.get(rest, _NO_KEY)
+            container[key] = value_of(rest) if value is _NO_KEY else value
+        else:
+            pending = (container, key, indent)
+    if pending is not None:
+        pending[0][pending[1]] = None
+    return document
+
+
+def load(text: str, new_mapping: MappingFactory) -> Any:
+    """Load one YAML document; ``new_mapping(line)`` makes each mapping (it may record key lines)."""
+    try:
+        return load_lines(text, new_mapping)
+    except Unsupported:
+        pass
+    return load_events(text, new_mapping)
+
+
+def load_events(text: str, new_mapping: MappingFactory) -> Any:
+    """``load`` from libyaml's event stream: any plain YAML without anchors, aliases, tags or merge keys."""
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None:
+        raise Unsupported("libyaml is not available")
+    resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+    resolve = _plain_resolver()
 
     scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
     mapping_start, sequence_start = events.MappingStartEvent, events.SequenceStartEvent
@@ -75,10 +201,8 @@ def load(text: str, new_mapping: MappingFactory) -> Any:
                 if event.anchor is not None or (tag is not None and tag != "!"):
                     raise Unsupported("anchor or tag")
                 value: Any = event.value
-                if tag is None and event.implicit[0]:
-                    candidates = resolvers.get(value[:1])
-                    if candidates:
-                        value = resolve(value, candidates)
+                if tag is None and event.implicit[0] and value[:1] in resolvers:
+                    value = resolve(value)
                 if frame is None:
                     document.append(value)
                 elif frame[2]:

@@ -249,6 +249,16 @@ async def home_tested(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def auth_type_no_keyring(pilot: Pilot[Any]) -> None:
+    """No usable keyring: the first screen says so, with the fix, i for the plain-text file and r to check again."""
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    keyring.set_keyring(FailKeyring())  # the next scene's init_backend() (or the test's teardown) restores it
+    pilot.app.screen.action_probe_keyring()
+    await settle(pilot)
+
+
 async def quit_modal(pilot: Pilot[Any]) -> None:
     await to_instance(pilot)
     await paste(pilot, "acme")
@@ -258,6 +268,7 @@ async def quit_modal(pilot: Pilot[Any]) -> None:
 SCENES = [
     Scene("home", "Profiles (home)", mode="home", seed=True),
     Scene("auth_type", "Auth type"),
+    Scene("auth_type_no_keyring", "Auth type: no usable keyring", steps=auth_type_no_keyring),
     Scene("instance", "Instance, live normalisation", steps=instance_typed),
     Scene("instance_error", "Instance, inline error", steps=instance_invalid),
     Scene("credentials_api_token", "Credentials: API token (masked)", steps=credentials_api_token),

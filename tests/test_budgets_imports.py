@@ -20,6 +20,7 @@ from zendesk_setup.core.profiles import Profile, ProfileStore
 ACCESS = "budget-access-token-0123456789abcdef"
 HEAVY = ("textual", "rich", "httpx", "httpcore", "http.server")
 
+
 def oauth_fields(expires_in: float, **extra: object) -> dict[str, object]:
     """Stored OAuth secret fields whose access token expires ``expires_in`` seconds from now."""
     now = time.time()
@@ -79,6 +80,36 @@ def test_valid_oauth_token_paths_load_no_http_stack(tmp_path: Path, argv: list[s
     assert code == 0
     assert expected in out
     assert not modules & set(HEAVY), f"{' '.join(argv)} loaded {sorted(modules & set(HEAVY))}"
+
+
+@pytest.mark.usefixtures("valid_oauth_profiles")
+@pytest.mark.parametrize(
+    "argv",
+    [["token"], ["header"], ["token", "robot"], ["header", "robot"], ["env"], ["show", "acme"], ["list"]],
+    ids=" ".join,
+)
+def test_a_bare_script_command_loads_no_argument_parser(tmp_path: Path, argv: list[str]) -> None:
+    code, _, modules = run_cli(tmp_path, *argv)
+    assert code == 0
+    assert not modules & {"argparse", "gettext"}, f"{' '.join(argv)} loaded argparse"
+    if argv[0] in ("token", "header", "env"):
+        assert "zendesk_setup.core.expiry" not in modules
+
+
+@pytest.mark.usefixtures("valid_oauth_profiles")
+@pytest.mark.parametrize("argv", [["token"], ["header"], ["token", "robot"], ["env", "robot"]], ids=" ".join)
+def test_a_valid_token_is_handed_out_without_writing_anything(
+    tmp_path: Path, config_dir: Path, keyring_file: Path, argv: list[str]
+) -> None:
+    def state() -> dict[str, tuple[int, int]]:
+        files = [*config_dir.iterdir(), keyring_file]
+        return {str(path): (path.stat().st_mtime_ns, path.stat().st_size) for path in files}
+
+    before = state()
+    code, out, _ = run_cli(tmp_path, *argv)
+    assert code == 0
+    assert ACCESS in out
+    assert state() == before
 
 
 def test_an_expired_token_is_the_one_case_that_loads_httpx(tmp_path: Path, config_dir: Path, fake: FakeZendesk) -> None:
@@ -154,6 +185,56 @@ def test_the_script_fast_parser_parses_exactly_like_the_full_one(
             outcome = exc.code
         outcomes.append((outcome, capsys.readouterr()))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["token"],
+        ["token", "acme"],
+        ["header"],
+        ["header", "acme-2.b_c"],
+        ["env"],
+        ["env", "acme"],
+        ["show"],
+        ["show", "acme"],
+        ["list"],
+        ["token", "list"],
+        ["header", ""],
+    ],
+    ids=lambda argv: " ".join(argv) or "(none)",
+)
+def test_the_short_form_gives_what_the_parser_gives(argv: list[str]) -> None:
+    from zendesk_setup import cli
+
+    short = cli._short_form(argv)
+    assert short is not None
+    assert vars(short) == vars(cli.build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["list", "acme"],
+        ["token", "-h"],
+        ["token", "--refresh"],
+        ["token", "acme", "extra"],
+        ["token", "--", "acme"],
+        ["show", "--json"],
+        ["env", "--format", "json"],
+        ["--config-dir", "x", "token"],
+        ["exec", "acme"],
+        ["api", "/api/v2/users/me.json"],
+        ["add", "acme"],
+        ["--version"],
+    ],
+    ids=lambda argv: " ".join(argv) or "(none)",
+)
+def test_anything_more_goes_to_the_parser(argv: list[str]) -> None:
+    from zendesk_setup import cli
+
+    assert cli._short_form(argv) is None
 
 
 def test_only_script_commands_take_the_fast_parser() -> None:

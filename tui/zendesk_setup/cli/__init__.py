@@ -6,17 +6,21 @@ arguments and a ``run_<name>(options, io)`` function that writes only to the inj
 
 from __future__ import annotations
 
-import argparse
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from zendesk_setup import __version__
 from zendesk_setup.cli.streams import IO
 from zendesk_setup.core.errors import EXIT_FAILED, EXIT_STORAGE, EXIT_USAGE, SetupError
 from zendesk_setup.core.vocab import API_TOKEN_SHUTOFF, AuthType, ClientKind
+
+if TYPE_CHECKING:
+    import argparse
 
 PROG = "zendesk-setup"
 
@@ -43,15 +47,30 @@ examples:
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one plain sentence and exit code 2."""
+@functools.cache
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """The CLI's ArgumentParser class, made on first use (argparse loads only when a command line needs parsing)."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+    class Parser(argparse.ArgumentParser):
+        """An ArgumentParser whose errors are one plain sentence and exit code 2."""
+
+        def error(self, message: str) -> NoReturn:
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    return Parser
 
 
 FAST_COMMANDS = frozenset({"token", "header", "env", "list", "show", "exec", "api"})
+FRESHNESS_DEFAULTS = {"min_ttl": None, "refresh": False}
+SHORT_FORMS: dict[str, dict[str, Any]] = {
+    "token": {"name": None, **FRESHNESS_DEFAULTS},
+    "header": {"name": None, **FRESHNESS_DEFAULTS},
+    "env": {"name": None, "format": "sh", **FRESHNESS_DEFAULTS},
+    "show": {"name": None, "json": False},
+    "list": {"json": False},
+}
 
 
 class _Unused:
@@ -71,6 +90,8 @@ class _Unused:
 
 def positive_seconds(text: str) -> float:
     """An argparse type: a finite number of seconds above zero (``inf``, ``nan``, 0 and below are refused)."""
+    import argparse
+
     try:
         seconds = float(text)
     except ValueError:
@@ -82,6 +103,8 @@ def positive_seconds(text: str) -> float:
 
 def seconds_or_zero(text: str) -> float:
     """An argparse type: a finite number of seconds, zero or more."""
+    import argparse
+
     try:
         seconds = float(text)
     except ValueError:
@@ -116,8 +139,27 @@ def _fast_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _short_form(argv: Sequence[str]) -> SimpleNamespace | None:
+    """What the parser returns for a script command alone or with a profile name (``token``, ``header acme``).
+
+    Those need no parser: the command's defaults, plus the name. Anything else (an option, a second word, a
+    name that starts with ``-``) returns None and goes to argparse.
+    """
+    if not argv or len(argv) > 2 or argv[0] not in SHORT_FORMS:
+        return None
+    values = {"command": argv[0], **SHORT_FORMS[argv[0]]}
+    if len(argv) == 2:
+        if "name" not in values or argv[1].startswith("-"):
+            return None
+        values["name"] = argv[1]
+    return SimpleNamespace(**values)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argparse parser for every subcommand, or with ``only`` for that one alone (the same parse, faster)."""
+    import argparse
+
+    parser_class = _parser_class()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config-dir",
@@ -125,7 +167,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="config folder (default: $ZENDESK_SETUP_CONFIG_DIR or the platform's user config dir)",
     )
-    parser = _Parser(
+    parser = parser_class(
         prog=PROG,
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -133,7 +175,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
 
     def command(name: str, help_text: str, **kwargs: Any) -> argparse.ArgumentParser:
         if only is not None and name != only:
@@ -210,9 +252,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--scope", nargs="+", action="extend", default=[], metavar="SCOPE", help="OAuth scopes")
     p.add_argument("--port", type=int, help="loopback port for the OAuth redirect (default 47123)")
     p.add_argument("--no-browser", action="store_true", help="print the consent URL and accept the pasted redirect")
-    p.add_argument(
-        "--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)"
-    )
+    p.add_argument("--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)")
     p.add_argument("--base-url", help="custom base URL (https, or http on loopback only)")
     p.add_argument("--no-verify", action="store_true", help="save without checking against Zendesk")
     p.add_argument("--default", action="store_true", help="make this the default profile")
@@ -232,9 +272,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--port", type=int, help="loopback port for this consent's redirect (default: the profile's)")
     p.add_argument("--no-browser", action="store_true", help="print the consent URL and accept the pasted redirect")
-    p.add_argument(
-        "--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)"
-    )
+    p.add_argument("--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)")
 
     p = command(
         "migrate",
@@ -259,9 +297,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--client-id", help="use this existing OAuth client (its identifier) instead of creating one")
     p.add_argument("--port", type=int, help="loopback port for the OAuth redirect (default 47123)")
     p.add_argument("--no-browser", action="store_true", help="print the consent URL and accept the pasted redirect")
-    p.add_argument(
-        "--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)"
-    )
+    p.add_argument("--timeout", type=positive_seconds, default=300.0, help="seconds to wait for consent (default 300)")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
 
     p = command("rotate", "give a profile's OAuth client a new secret through an admin profile, and store it")
@@ -270,7 +306,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--using", required=True, metavar="ADMIN", help=using_help)
 
     p = command("client", "create, list or delete OAuth clients through an admin profile (for other integrations)")
-    client_sub = p.add_subparsers(dest="client_action", metavar="ACTION", required=True, parser_class=_Parser)
+    client_sub = p.add_subparsers(dest="client_action", metavar="ACTION", required=True, parser_class=parser_class)
     c = client_sub.add_parser(
         "create", help="create a client and print what an integration's form asks for", parents=[common]
     )
@@ -310,7 +346,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-Builder = Callable[[argparse.Namespace], Any]
+Builder = Callable[["argparse.Namespace"], Any]
 Runner = Callable[[Any, IO], int]
 
 
@@ -398,15 +434,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     command_argv = None
     if _fast_command(argv) == "exec" and "--" in argv:
         argv, command_argv = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
-    parser = build_parser(only=_fast_command(argv))
-    if _fast_command(argv) == "api":
-        # NAME and PATH may sit on either side of options (api acme --paginate /api/v2/tickets.json).
-        args, extra = parser.parse_known_args(argv)
-        if any(item.startswith("-") for item in extra):
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
-        args.args += extra
-    else:
-        args = parser.parse_args(argv)
+    args: Any = _short_form(argv)
+    if args is None:
+        parser = build_parser(only=_fast_command(argv))
+        if _fast_command(argv) == "api":
+            # NAME and PATH may sit on either side of options (api acme --paginate /api/v2/tickets.json).
+            args, extra = parser.parse_known_args(argv)
+            if any(item.startswith("-") for item in extra):
+                parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            args.args += extra
+        else:
+            args = parser.parse_args(argv)
     if args.command == "exec":
         args.command_argv = command_argv or []
     io = IO()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from zendesk_setup.core.expiry import profile_expiry, today_utc
 from zendesk_setup.core.paths import config_dir as resolve_config_dir
 from zendesk_setup.core.profiles import Profile, ProfileStore
 from zendesk_setup.core.vocab import AuthType
@@ -22,6 +21,8 @@ def profile_store(config_dir: str | None) -> ProfileStore:
 
 def profile_json(profile: Profile, default: str | None) -> dict[str, Any]:
     """A profile's saved settings as JSON data, with its name, whether it is the default and its base URL."""
+    from zendesk_setup.core.expiry import profile_expiry, today_utc
+
     data: dict[str, Any] = {"name": profile.name, "default": profile.name == default}
     data.update(profile.to_yaml())
     data["base_url"] = profile.api_base_url

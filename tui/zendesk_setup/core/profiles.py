@@ -6,10 +6,10 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from zendesk_setup.core.errors import ConfigFileError, InputError, ProfileNotFoundError, one_line
 from zendesk_setup.core.locking import file_lock
@@ -17,6 +17,7 @@ from zendesk_setup.core.paths import PROFILE_ENV, PROFILES_FILE, read_trusted_te
 from zendesk_setup.core.subdomain import LABEL, default_base_url, validate_base_url
 from zendesk_setup.core.vocab import AuthType, ClientKind, Storage
 
+T = TypeVar("T")
 FORMAT_VERSION = 1
 AUTH_TYPES = tuple(AuthType)
 CLIENT_KINDS = tuple(ClientKind)
@@ -30,7 +31,10 @@ HEADER = (
 
 def valid_email(text: str | None) -> bool:
     """True when ``text`` looks like the email address of a Zendesk user (the one email check)."""
-    return bool(text) and "@" in str(text) and not any(ch.isspace() for ch in str(text))
+    if not text:
+        return False
+    text = str(text)
+    return "@" in text and text.split() == [text]  # whole after split() only when it holds no whitespace
 
 
 def validate_profile_name(name: str) -> str:
@@ -91,7 +95,9 @@ class CheckRecord:
         for name in ("user", "role", "message"):
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, one_line(str(value))[:300] or None)
+                cleaned = one_line(str(value))[:300] or None
+                if cleaned is not value:
+                    object.__setattr__(self, name, cleaned)
 
     def to_yaml(self) -> dict[str, Any]:
         """The mapping written under ``checked:``."""
@@ -206,6 +212,9 @@ class Profile:
         if self.storage not in STORAGE_KINDS:
             raise InputError("Secret storage must be keyring or file.", field="storage")
         return self
+
+
+_FIELD_NAMES = {cls: {item.name for item in fields(cls)} for cls in (CheckRecord, Profile)}
 
 
 @dataclass
@@ -344,6 +353,24 @@ def parse_profiles(text: str, path: Path) -> ProfilesDocument:
     return ProfilesDocument(default=default, profiles=profiles, version=FORMAT_VERSION)
 
 
+_TEXT_KEYS = ("subdomain", "auth", "email", "client_id", "client_kind", "base_url", "storage")
+_REQUIRED_KEYS = frozenset({"subdomain", "auth"})
+
+
+def _loaded(cls: type[T], values: dict[str, Any]) -> T:
+    """``cls(**values)`` for a frozen dataclass, when ``values`` names every field: one dict update.
+
+    The generated ``__init__`` of a frozen dataclass sets each field through ``object.__setattr__``, the most
+    expensive step of reading a large profiles.yaml; the object made here is the same, ``__post_init__`` included.
+    """
+    if values.keys() != _FIELD_NAMES[cls]:
+        return cls(**values)
+    loaded = object.__new__(cls)
+    loaded.__dict__.update(values)
+    loaded.__post_init__()  # type: ignore[attr-defined]
+    return loaded
+
+
 def _profile_from_yaml(
     name: str, raw: Any, line: int | None, bad: Callable[[str, int | None], ConfigFileError]
 ) -> Profile:
@@ -352,17 +379,6 @@ def _profile_from_yaml(
     if not isinstance(raw, dict):
         raise bad(f"profile '{name}' must be a mapping of settings", line)
     key_lines = getattr(raw, "key_lines", {})
-
-    def text(key: str, required: bool = False) -> str | None:
-        value = raw.get(key)
-        if value is None:
-            if required:
-                raise bad(f"profile '{name}' has no '{key}'", line)
-            return None
-        if not isinstance(value, str):
-            raise bad(f"'{key}' of profile '{name}' must be text", key_lines.get(key, line))
-        return value
-
     scopes_raw = raw.get("scopes") or []
     if isinstance(scopes_raw, str):
         scopes_raw = scopes_raw.split()
@@ -378,21 +394,32 @@ def _profile_from_yaml(
             f"'created_client' of profile '{name}' must be a mapping with a numeric id and an identifier",
             key_lines.get("created_client", line),
         )
+    texts = [raw.get(key) for key in _TEXT_KEYS]
+    for key, value in zip(_TEXT_KEYS, texts, strict=True):
+        if value is None:
+            if key in _REQUIRED_KEYS:
+                raise bad(f"profile '{name}' has no '{key}'", line)
+        elif not isinstance(value, str):
+            raise bad(f"'{key}' of profile '{name}' must be text", key_lines.get(key, line))
+    subdomain, auth, email, client_id, client_kind, base_url, storage = texts
     try:
-        profile = Profile(
-            name=name,
-            subdomain=text("subdomain", required=True) or "",
-            auth=text("auth", required=True) or "",
-            email=text("email"),
-            client_id=text("client_id"),
-            client_kind=text("client_kind"),
-            scopes=tuple(scopes_raw),
-            redirect_port=port,
-            base_url=text("base_url"),
-            storage=text("storage") or "keyring",
-            created_client=created_client,
-            refresh_expires=_moment(raw.get("refresh_expires")),
-            checked=checked,
+        profile = _loaded(
+            Profile,
+            {
+                "name": name,
+                "subdomain": subdomain,
+                "auth": auth,
+                "email": email,
+                "client_id": client_id,
+                "client_kind": client_kind,
+                "scopes": tuple(scopes_raw),
+                "redirect_port": port,
+                "base_url": base_url,
+                "storage": storage or "keyring",
+                "created_client": created_client,
+                "refresh_expires": _moment(raw.get("refresh_expires")),
+                "checked": checked,
+            },
         ).validate()
     except InputError as exc:
         field_line = key_lines.get(exc.field or "", line) if exc.field else line
@@ -417,13 +444,17 @@ def _check_from_yaml(raw: Any) -> CheckRecord | None:
     at = _moment(raw.get("at"))
     if at is None:
         return None
-
-    def opt(key: str) -> str | None:
-        value = raw.get(key)
-        return value if isinstance(value, str) else None
-
-    return CheckRecord(
-        at=at, ok=bool(raw.get("ok")), user=opt("user"), role=opt("role"), message=opt("message"), kind=opt("kind")
+    user, role, message, kind = (raw.get(key) for key in ("user", "role", "message", "kind"))
+    return _loaded(
+        CheckRecord,
+        {
+            "at": at,
+            "ok": bool(raw.get("ok")),
+            "user": user if isinstance(user, str) else None,
+            "role": role if isinstance(role, str) else None,
+            "message": message if isinstance(message, str) else None,
+            "kind": kind if isinstance(kind, str) else None,
+        },
     )
 
 

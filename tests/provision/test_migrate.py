@@ -164,3 +164,28 @@ def test_remove_revoke_deletes_the_client_the_migration_created(
     assert "Deleted the OAuth client" in result.out
     response = httpx.get(f"{fake.url}/api/v2/users/me.json", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+def test_a_script_that_read_the_profile_before_the_migration_saved_gets_the_new_token(
+    cli: Callable[..., CliResult],
+    fake: FakeZendesk,
+    browser: Path,
+    config_dir: Path,
+    api_token_profile: Callable[..., str],
+) -> None:
+    """The race window of `token`/`header` against migrate's one save: the profile read said API token, the
+    secret entry read a moment later holds the OAuth tokens. The script must get a working credential, not exit 3.
+    """
+    from zendesk_setup.core.profiles import ProfileStore
+    from zendesk_setup.core.session import Session
+
+    api_token_profile("acme")
+    before = ProfileStore(config_dir).get("acme")  # what a racing `token acme` read first
+    tokens_session = Session.for_profile(before, config_dir)
+    header_session = Session.for_profile(before, config_dir)
+    assert cli("migrate", "acme", "--yes", "--port", str(free_port())).code == 0
+    stored = entry("acme")
+    assert stored is not None
+    assert tokens_session.token() == stored["access_token"]
+    assert header_session.auth_header() == f"Bearer {stored['access_token']}"
+    assert tokens_session.token() in fake.live_access_tokens()

@@ -122,17 +122,39 @@ class Session:
         """
         if self.profile.auth == "api_token":
             api_token = self.fields().get("api_token") or self.settled_fields().get("api_token")
-            if not api_token:
+            if api_token:
+                return str(api_token)
+            if not self._follow_migration():
                 raise missing_secret_error(self.profile, "API token")
-            return str(api_token)
         return self._access_token(force_refresh=force_refresh, min_ttl=min_ttl, rejected=rejected)
+
+    def _follow_migration(self) -> bool:
+        """The profile read as an API-token one was moved to OAuth since (``migrate``): go on with the saved one.
+
+        ``migrate`` replaces the secret entry and the YAML in one save under the store lock; a script that read
+        the YAML just before it finds OAuth tokens in the entry. True when the saved profile now signs in
+        another way, and this session uses it from here on.
+        """
+        with store_lock(self.config_dir):
+            try:
+                saved = ProfileStore(self.config_dir).get(self.profile.name)
+            except SetupError:
+                return False
+        if saved.auth == AuthType.API_TOKEN:
+            return False
+        if saved.storage != self.profile.storage:
+            self.secrets = secret_store_for(saved.storage, self.config_dir)
+        self.profile = saved
+        return True
 
     def auth_header(
         self, *, force_refresh: bool = False, min_ttl: float = REFRESH_MARGIN, rejected: str | None = None
     ) -> str:
         """The full Authorization header value for this profile."""
         if self.profile.auth == "api_token":
-            return basic_header(self.profile.email or "", self.token())
+            token = self.token()
+            if self.profile.auth == "api_token":  # token() follows a migration that just saved
+                return basic_header(self.profile.email or "", token)
         return "Bearer " + self._access_token(force_refresh=force_refresh, min_ttl=min_ttl, rejected=rejected)
 
     def _access_token(

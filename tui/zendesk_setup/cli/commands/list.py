@@ -45,7 +45,7 @@ def run_list(opts: ListOptions, io: IO) -> int:
         marker = "*" if profile.name == document.default else ""
         host = profile.subdomain if not profile.base_url else f"{profile.subdomain} ({profile.base_url})"
         rows.append((marker, profile.name, host, profile.auth, expiry_cell(profile, today), last_check(profile)))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5] for row in rows]
-    io.out.write("\n".join(line.rstrip() for line in lines) + "\n")
+    widths = [max(map(len, column)) for column in list(zip(*rows, strict=True))[:5]]
+    line = "  ".join(f"{{:<{width}}}" for width in widths) + "  {}"
+    io.out.write("\n".join(line.format(*row).rstrip() for row in rows) + "\n")
     return EXIT_OK

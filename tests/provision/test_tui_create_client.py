@@ -207,3 +207,24 @@ async def test_a_client_made_for_another_zendesk_is_deleted_when_the_address_cha
         assert isinstance(app.screen, CredentialsScreen), screen_text(app)
         assert field(app, "#client-id-input").value == ""
     assert identifier not in fake.clients
+
+
+async def test_quitting_while_the_client_is_being_made_still_deletes_it(
+    app_factory: Callable[..., ZendeskSetupApp], fake: FakeZendesk, config_dir: Path
+) -> None:
+    save_api_token_profile(config_dir, fake, "acme")
+    fake.inject("/api/v2/oauth/clients", None, delay=1.5, method="POST")  # Zendesk is slow to make it
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("ctrl+n")  # the client is being made...
+        await pilot.pause()
+        assert "Creating the OAuth client" in screen_text(app)
+        await pilot.press("ctrl+q")  # ...and the user quits at once
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+    (identifier,) = fake.clients_created
+    assert identifier not in fake.clients

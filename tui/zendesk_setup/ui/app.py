@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import traceback
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from zendesk_setup.core.errors import InputError, SetupError
 from zendesk_setup.core.service import CredentialsService
@@ -321,11 +323,18 @@ class ZendeskSetupApp(App[int]):
         for attempt in clients:
             if attempt not in unused:
                 attempt.close()
-        if not orphans and not unused:
+        # A client still being made (f3, then quit at once) is waited for, then deleted like the others.
+        making = [w for w in self.workers if w.name == "create_client" and not w.is_finished]
+        if not orphans and not unused and not making:
             then()
             return
 
         async def revoke_then() -> None:
+            for worker in making:
+                with contextlib.suppress(WorkerFailed, WorkerCancelled):
+                    made = await worker.wait()
+                    if made is not None and made not in unused:
+                        unused.append(made)
             # Tokens first: once its client is deleted, a token can no longer be revoked (it died with it).
             revoked = await asyncio.to_thread(self.service.revoke_issued, orphans) if orphans else 0
             if revoked < len(orphans):

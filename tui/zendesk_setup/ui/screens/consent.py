@@ -324,10 +324,14 @@ the paste field, enter submit it, escape go back (stops waiting, frees the port)
         """Show why a paste was refused; after a terminal paste, give o and c back by leaving the paste field.
 
         Text typed into the field stays focused so it can be corrected; the footer then shows f2 and f3.
+        It is selected, so the right URL pasted (or typed) next replaces it instead of joining it; an arrow key
+        drops the selection to mend a typo.
         """
         self.show_error(error, focus=False)
         if self.submitted_from_terminal:
             self.query_one("#consent-url").focus()
+        else:
+            self.query_one("#paste-input", Input).select_all()
 
     async def on_paste(self, event: events.Paste) -> None:
         """A paste anywhere on the screen goes to the paste field and is submitted at once."""

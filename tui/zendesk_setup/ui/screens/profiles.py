@@ -108,6 +108,7 @@ Keys: up/down choose, ctrl+q quit.
         self.file_stamp: tuple[int, int] | None = None
         self.progress = ""
         self.countdown: RateLimitCountdown | None = None
+        self.names_before_wizard: set[str] | None = None
 
     @property
     def setup_app(self) -> ZendeskSetupApp:
@@ -133,7 +134,13 @@ Keys: up/down choose, ctrl+q quit.
         self.screen_layout_refresh_signal.subscribe(self, self.keep_toasts_above_status)
         self.set_interval(2.0, self.reload_if_changed)
         if self.load_error is None and not self.document.profiles:
+            self.names_before_wizard = set()
             self.setup_app.start_wizard(self.setup_app.new_draft())
+
+    def on_screen_resume(self) -> None:
+        """Back from a wizard: show the table as it left it, the profile it saved highlighted."""
+        if self.names_before_wizard is not None and not self.setup_app.unsaved:
+            self.reload()
 
     def reload(self) -> None:
         """Read profiles.yaml again and redraw the table (a bad file is reported, never overwritten)."""
@@ -148,6 +155,12 @@ Keys: up/down choose, ctrl+q quit.
         except SetupError as error:
             self.document = ProfilesDocument()
             self.load_error = error
+        if self.names_before_wizard is not None and not self.setup_app.unsaved:
+            # t, d and enter should act on the profile the wizard just saved, not on whatever row was first.
+            added = set(self.document.profiles) - self.names_before_wizard
+            self.names_before_wizard = None
+            if len(added) == 1:
+                current = added.pop()
         table.clear()
         now = self.setup_app.now_fn()
         table.add_rows(
@@ -235,15 +248,27 @@ Keys: up/down choose, ctrl+q quit.
         """A notification (never with a secret; plain text, never markup)."""
         self.notify(text, severity="error" if error else "information", markup=False)
 
+    def leave_for_wizard(self) -> None:
+        """Remember the profiles there are, and clear toasts that speak of home (or the last wizard) not the next."""
+        self.names_before_wizard = set(self.document.profiles)
+        self.app.clear_notifications()
+
     def action_new_profile(self) -> None:
         """Start the wizard for a new profile."""
+        self.leave_for_wizard()
         self.setup_app.start_wizard(self.setup_app.new_draft())
+
+    @on(RowTable.CursorMoved, "#profiles-table")
+    def show_keys_for_row(self) -> None:
+        """The footer offers what works on the highlighted profile (m only on an API-token row)."""
+        self.refresh_bindings()
 
     @on(RowTable.RowSelected, "#profiles-table")
     def action_edit_profile(self) -> None:
         """Start the wizard on the highlighted profile."""
         profile = self.selected_profile()
         if profile is not None:
+            self.leave_for_wizard()
             self.setup_app.start_edit(profile)
 
     def action_test_profile(self) -> None:

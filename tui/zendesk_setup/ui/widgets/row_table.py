@@ -79,6 +79,19 @@ class RowTable(ScrollView, can_focus=True):
             """The table (so ``@on(RowTable.RowSelected, "#id")`` works)."""
             return self.table
 
+    class CursorMoved(Message):
+        """The highlighted row changed: ``row_key`` names the new one (what the screen's keys act on)."""
+
+        def __init__(self, table: RowTable, row_key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row_key = row_key
+
+        @property
+        def control(self) -> RowTable:
+            """The table (so ``@on(RowTable.CursorMoved, "#id")`` works)."""
+            return self.table
+
     def __init__(self, *, zebra_stripes: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.zebra_stripes = zebra_stripes
@@ -160,8 +173,11 @@ class RowTable(ScrollView, can_focus=True):
     # Cursor --------------------------------------------------------------------------------
 
     def move_cursor(self, *, row: int) -> None:
-        """Highlight row ``row`` (clamped to the table) and scroll it into view."""
+        """Highlight row ``row`` (clamped to the table) and scroll it into view; say so when the row changed."""
+        before = self.cursor_key
         self._cursor = max(0, min(row, len(self._rows) - 1))
+        if self.cursor_key != before:
+            self.post_message(self.CursorMoved(self, self.cursor_key))
         visible = max(1, self.scrollable_content_region.height - 1)
         top = int(self.scroll_y)
         if self._cursor < top:

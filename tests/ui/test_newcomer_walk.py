@@ -129,3 +129,95 @@ async def test_n_clears_the_last_wizards_toast_so_it_never_sits_on_the_new_wizar
         await pilot.press("n")
         await pilot.pause()
         assert "Wizard closed" not in screen_text(app)
+
+
+async def test_the_copy_prompt_drops_its_error_once_the_name_is_free(app_factory, config_dir: Path, fake) -> None:
+    from zendesk_setup.ui.screens.confirm import PromptModal
+
+    for name in ("acme", "beta"):
+        save_api_token_profile(config_dir, fake, name)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptModal)
+        field = app.screen.query_one("#prompt-input", Input)
+        field.value = "beta"
+        await pilot.press("enter")
+        await pilot.pause()
+        error = app.screen.query_one("#prompt-error", Static)
+        assert "already exists" in str(error.render()) and error.has_class("visible")
+        await pilot.press("end", "2")
+        await pilot.pause()
+        assert field.value == "beta2"
+        assert not error.has_class("visible") and "already exists" not in str(error.render()), "no stale error"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "beta2" in app.screen.query_one(RowTable).cursor_key
+
+
+async def test_the_delete_dialog_of_a_profile_with_a_client_it_made_says_what_revoke_deletes(
+    app_factory, config_dir: Path, fake
+) -> None:
+    from tests.stores import save_profile
+
+    from zendesk_setup.core.profiles import CreatedClient, Profile, ProfileStore
+
+    fields = save_oauth_profile(config_dir, fake, "acme")
+    made = Profile(
+        name="made",
+        subdomain="acme",
+        auth="oauth",
+        client_id="zendesk-setup-vm-abc123",
+        client_kind="public",
+        scopes=("read",),
+        base_url=fake.url,
+        created_client=CreatedClient(360000042, "zendesk-setup-vm-abc123"),
+    )
+    save_profile(ProfileStore(config_dir), made, dict(fields))
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "d")
+        await settle(pilot)
+        question = str(app.screen.query_one("#delete-question", Static).render())
+        assert "zendesk-setup-vm-abc123" in question, question
+        assert "Delete alone leaves the client" in question
+
+
+async def test_the_migration_check_is_on_the_status_line_not_a_toast_left_on_the_consent(
+    app_factory, config_dir: Path, fake
+) -> None:
+    from zendesk_setup.ui.screens.migration_consent import MigrationConsentScreen
+
+    save_api_token_profile(config_dir, fake, "acme")
+    app = app_factory(open_browser=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        home = app.screen
+        await pilot.press("m", "y")
+        for _ in range(200):
+            if isinstance(app.screen, MigrationConsentScreen) and app.screen.waiting():
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, MigrationConsentScreen)
+        shown = " ".join(str(note.message) for note in app._notifications)
+        assert "Checking" not in shown, "no toast about a check that is over sits on the consent screen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home
+        assert "1 profile in" in str(home.query_one("#home-status", Static).render()), "the count is back"
+
+
+async def test_the_copy_and_rename_prompts_name_their_key_in_the_footer(app_factory, config_dir: Path, fake) -> None:
+    save_api_token_profile(config_dir, fake, "acme")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key, words in (("c", "^n Copy"), ("r", "^n Rename")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert words in footer_line(app), f"the footer names the key that does it: {footer_line(app)!r}"
+            await pilot.press("escape")
+            await pilot.pause()

@@ -97,12 +97,15 @@ class DeleteModal(ModalScreen[str | None]):
         Binding("left,right", "app.focus_next", "Switch", show=False, id="delete-switch", tooltip="Switch button"),
     ]
 
-    def __init__(self, name: str, *, can_revoke: bool | Callable[[], bool], note: str = "") -> None:
+    def __init__(
+        self, name: str, *, can_revoke: bool | Callable[[], bool], note: str = "", revoke_note: str = ""
+    ) -> None:
         super().__init__()
         self.profile_name = name
         self.token_check = can_revoke if callable(can_revoke) else None
         self.can_revoke: bool | None = None if callable(can_revoke) else can_revoke
         self.note = note
+        self.revoke_note = revoke_note
         self.revoke_chosen = False
 
     def compose(self) -> ComposeResult:
@@ -122,7 +125,8 @@ class DeleteModal(ModalScreen[str | None]):
         if self.can_revoke is None:
             text += " Looking for an OAuth token to revoke…"
         elif self.can_revoke:
-            text += " You can also revoke its OAuth token on Zendesk, so the token stops working at once."
+            default = "You can also revoke its OAuth token on Zendesk, so the token stops working at once."
+            text += " " + (self.revoke_note or default)
         elif self.note:
             text += " " + self.note
         return Content(text)
@@ -190,18 +194,20 @@ class DeleteModal(ModalScreen[str | None]):
 
 
 class PromptModal(ModalScreen[str | None]):
-    """Ask for one line of text (a new profile name); enter accepts, escape cancels."""
+    """Ask for one line of text (a new profile name); enter or ctrl+n accepts, escape cancels."""
 
     AUTO_FOCUS = "#prompt-input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="prompt-cancel", tooltip="Close without changing anything")
+        Binding("ctrl+n", "accept", "OK", id="prompt-ok", tooltip="Accept the text (enter does the same)"),
+        Binding("escape", "cancel", "Cancel", id="prompt-cancel", tooltip="Close without changing anything"),
     ]
 
-    def __init__(self, question: str, value: str = "", *, check: object = None) -> None:
+    def __init__(self, question: str, value: str = "", *, check: object = None, ok: str = "OK") -> None:
         super().__init__()
         self.question = question
         self.value = value
         self.check = check
+        self.ok_label = ok
 
     def compose(self) -> ComposeResult:
         """The question, the input and an error line."""
@@ -211,18 +217,43 @@ class PromptModal(ModalScreen[str | None]):
             yield Static("", id="prompt-error", classes="step-error")
         yield KeyBar()
 
-    @on(Input.Submitted, "#prompt-input")
-    def accept_text(self, event: Input.Submitted) -> None:
-        """Accept the text when the check (if any) passes."""
-        text = event.value.strip()
+    def key_description(self, binding: Binding) -> str:
+        """The footer names what accepting does here (``^n Rename``), not a bare OK."""
+        return self.ok_label if binding.id == "prompt-ok" else binding.description
+
+    def refusal(self, text: str) -> str | None:
+        """Why the check refuses ``text``, or None when it passes (or there is no check)."""
         if callable(self.check):
             try:
                 self.check(text)
             except InputError as error:
-                line = self.query_one("#prompt-error", Static)
-                line.update(error.message)
-                line.add_class("visible")
-                return
+                return error.message
+        return None
+
+    def show_refusal(self, message: str | None) -> None:
+        """Show the reason under the input, or clear it."""
+        line = self.query_one("#prompt-error", Static)
+        line.update(Content(message or ""))
+        line.set_class(message is not None, "visible")
+
+    @on(Input.Changed, "#prompt-input")
+    def recheck_text(self, event: Input.Changed) -> None:
+        """Once a reason is shown, it follows the text: it goes as soon as the text is acceptable."""
+        if self.query_one("#prompt-error", Static).has_class("visible"):
+            self.show_refusal(self.refusal(event.value.strip()))
+
+    @on(Input.Submitted, "#prompt-input")
+    def accept_text(self, event: Input.Submitted) -> None:
+        """Accept the text when the check (if any) passes."""
+        self.action_accept()
+
+    def action_accept(self) -> None:
+        """Accept the text when the check (if any) passes; otherwise say why not."""
+        text = self.query_one("#prompt-input", Input).value.strip()
+        message = self.refusal(text)
+        if message is not None:
+            self.show_refusal(message)
+            return
         self.dismiss(text)
 
     def action_cancel(self) -> None:

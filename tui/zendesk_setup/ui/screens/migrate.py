@@ -54,7 +54,8 @@ class MigrateFromHome:
             from zendesk_setup.core.provision import Provisioner
 
             provisioner = Provisioner(app.service)
-            self.home.say(f"Checking '{profile.name}'…")
+            # The status line, not a toast: a toast would outlive the check and sit on the consent screen.
+            self.home.show_progress(f"Moving '{profile.name}' to OAuth: checking its API token…")
             self.home.run_worker(
                 lambda: provisioner.start_migration(profile.name, port=port),
                 name="migration_start",
@@ -70,10 +71,12 @@ class MigrateFromHome:
         from zendesk_setup.ui.screens.migration_consent import MigrationConsentScreen
 
         self.migration = attempt
+        self.home.show_progress("")
         self.home.app.push_screen(MigrationConsentScreen(attempt), self.consent_ended)
 
     def on_migration_start_failed(self, error: SetupError) -> None:
         """Say why the migration cannot start (not an admin, a dead token…); nothing was changed."""
+        self.home.show_progress("")
         self.home.say(f"Migration not started: {error.shown_in_tui()}", error=True)
 
     def consent_ended(self, result: StepResult | None) -> None:
@@ -87,6 +90,8 @@ class MigrateFromHome:
         tokens = answer.tokens if isinstance(result, Next) and isinstance(answer, ConsentAnswer) else None
         work: Any = (lambda: attempt.finish(tokens)) if tokens is not None else attempt.undo
         name = "migration_finish" if tokens is not None else "migration_undo"
+        doing = "checking the new token and saving" if tokens is not None else "deleting the client again"
+        self.home.show_progress(f"Moving '{attempt.draft.profile_name()}' to OAuth: {doing}…")
         self.home.run_worker(work, name=name, group="migration", thread=True, exit_on_error=False)
 
     def on_migration_finish_done(self, result: ProvisionResult) -> None:
@@ -98,7 +103,8 @@ class MigrateFromHome:
         self.home.reload()
         self.home.say(
             f"'{profile.name}' now uses OAuth (client {profile.client_id}); scripts keep working. Deactivate the "
-            f"old API token in {API_TOKENS_PAGE}: {token_page_url(profile)}"
+            f"old API token in {API_TOKENS_PAGE}: {token_page_url(profile)}",
+            timeout=30,
         )
 
     def on_migration_finish_failed(self, error: SetupError) -> None:
@@ -118,7 +124,8 @@ class MigrateFromHome:
         self.home.say(f"Migration cancelled: {error.shown_in_tui()}", error=True)
 
     def end_migration(self) -> None:
-        """Close the admin connection of the attempt that ended."""
+        """Close the admin connection of the attempt that ended and put the profile count back on the status line."""
+        self.home.show_progress("")
         if self.migration is not None:
             self.migration.close()
             self.migration = None

@@ -244,9 +244,9 @@ Keys: up/down choose, ctrl+q quit.
             return profile is not None and profile.auth == AuthType.API_TOKEN
         return True
 
-    def say(self, text: str, *, error: bool = False) -> None:
-        """A notification (never with a secret; plain text, never markup)."""
-        self.notify(text, severity="error" if error else "information", markup=False)
+    def say(self, text: str, *, error: bool = False, timeout: float | None = None) -> None:
+        """A notification (never with a secret; plain text, never markup); one with a task in it may stay longer."""
+        self.notify(text, severity="error" if error else "information", markup=False, timeout=timeout)
 
     def leave_for_wizard(self) -> None:
         """Remember the profiles there are, and clear toasts that speak of home (or the last wizard) not the next."""
@@ -358,7 +358,12 @@ Keys: up/down choose, ctrl+q quit.
             self.run_action("Duplicating", duplicate)
 
         self.app.push_screen(
-            PromptModal(f"Name for the copy of '{name}':", service.unique_name(f"{name}-copy"), check=self.free_name),
+            PromptModal(
+                f"Name for the copy of '{name}':",
+                service.unique_name(f"{name}-copy"),
+                check=self.free_name,
+                ok="Copy",
+            ),
             copy,
         )
 
@@ -384,7 +389,7 @@ Keys: up/down choose, ctrl+q quit.
 
             self.run_action("Renaming", rename)
 
-        self.app.push_screen(PromptModal(f"New name for '{name}':", name, check=self.free_name), renamed)
+        self.app.push_screen(PromptModal(f"New name for '{name}':", name, check=self.free_name, ok="Rename"), renamed)
 
     def action_delete_profile(self) -> None:
         """Confirm, optionally revoke the OAuth token, then delete the profile and its secrets."""
@@ -408,14 +413,22 @@ Keys: up/down choose, ctrl+q quit.
             self.run_action(f"Deleting '{profile.name}'", remove)
 
         note = "An API token keeps working until you delete it in Admin Center."
+        revoke_note = ""
         can_revoke: bool | Callable[[], bool] = False
         if profile.auth != AuthType.API_TOKEN:
             note = "It has no OAuth token to revoke (it never signed in)."
+            if profile.created_client is not None:
+                revoke_note = (
+                    f"Revoke + delete also deletes the OAuth client {profile.created_client.identifier} made for it "
+                    "(unless another profile uses it); Delete alone leaves the client and its tokens on Zendesk."
+                )
 
             def can_revoke() -> bool:
                 return service.has_oauth_token(profile)
 
-        self.app.push_screen(DeleteModal(profile.name, can_revoke=can_revoke, note=note), delete)
+        self.app.push_screen(
+            DeleteModal(profile.name, can_revoke=can_revoke, note=note, revoke_note=revoke_note), delete
+        )
 
     def action_migrate_profile(self) -> None:
         """Move the highlighted API-token profile to OAuth (see MigrateFromHome)."""

@@ -155,6 +155,7 @@ LAZY_IMPORTS: dict[str, dict[str, str]] = {
     "zendesk_setup/ui/screens/profiles.py": {
         "zendesk_setup.ui.screens.help": HELP,
         "zendesk_setup.core.provision": "only deleting a profile with a created client needs it; " + ZENDESK,
+        "zendesk_setup.ui.rate_limit": "only t (testing a profile now) counts a 429's wait down",
     },
 }
 

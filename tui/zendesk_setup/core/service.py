@@ -18,7 +18,7 @@ from zendesk_setup.core.errors import InputError, KeyringError, SetupError, Stor
 from zendesk_setup.core.locking import refresh_lock, store_lock
 from zendesk_setup.core.profiles import CheckRecord, Profile, ProfileStore, validate_profile_name
 from zendesk_setup.core.secrets import Secret, SecretStore, secret_store_for
-from zendesk_setup.core.session import Session
+from zendesk_setup.core.session import NOT_SIGNED_IN, Session
 from zendesk_setup.core.vocab import AuthType, Storage
 
 if TYPE_CHECKING:
@@ -46,6 +46,16 @@ def check_record(identity: Identity | None = None, error: SetupError | None = No
         # Zendesk never judged the credentials: say so, so no one replaces a token that works.
         return CheckRecord(at=now, ok=False, message="rate limited: " + error.message if error else None, kind=kind)
     return CheckRecord(at=now, ok=False, message=error.message if error else None)
+
+
+def says_something_about_credentials(error: SetupError) -> bool:
+    """False for a failed check Zendesk never judged: no answer, a server error, or no token to send yet.
+
+    Such a failure is not recorded as the last check, so it never reads as bad credentials. A rate limit is
+    recorded, as such (``checked.kind``), because the user waited for it.
+    """
+    kind = getattr(error, "kind", None)
+    return kind == "rate_limited" or (kind not in OFFLINE_KINDS and kind != NOT_SIGNED_IN)
 
 
 def can_save_unchecked(error: SetupError) -> bool:
@@ -286,7 +296,7 @@ class CredentialsService:
         try:
             identity = self.session(profile).check(notify=notify)
         except SetupError as error:
-            if error.exit_code == 1:
+            if error.exit_code == 1 and says_something_about_credentials(error):
                 with contextlib.suppress(SetupError):
                     self.record_check(profile.name, check_record(error=error))
             raise

@@ -273,7 +273,7 @@ class Session:
                     f"Profile '{profile.name}' is not signed in yet: it has no OAuth token (a copy never has one).",
                     "Not signed in yet",
                     hint=f"Run `zendesk-setup login {profile.name}` to sign in.",
-                    tui_hint="Not signed in yet: press e to sign in.",
+                    tui_hint="Press e to sign in.",
                     kind=NOT_SIGNED_IN,
                 )
             refresh_token = current.refresh_token

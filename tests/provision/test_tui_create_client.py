@@ -100,6 +100,7 @@ async def test_client_credentials_with_an_admin_token_used_once_store_the_secret
         assert secret and field(app, "#client-secret-input").disabled
         assert secret not in screen_text(app) and API_TOKEN not in screen_text(app)
         assert "API token (not stored)" in screen_text(app)
+        assert "stored unseen, never shown" in screen_text(app) and "ctrl+r reveals" not in screen_text(app)
         await pilot.press("ctrl+n")  # on to the scopes
         await pilot.press("f2", "ctrl+n")  # a preset, then the check
         await settle(pilot)
@@ -228,3 +229,22 @@ async def test_quitting_while_the_client_is_being_made_still_deletes_it(
         await settle(pilot)
     (identifier,) = fake.clients_created
     assert identifier not in fake.clients
+
+
+async def test_the_dialog_fits_80x24_with_three_admins_and_the_token_fields(
+    app_factory: Callable[..., ZendeskSetupApp], fake: FakeZendesk, config_dir: Path
+) -> None:
+    for name in ("acme", "acme-two", "acme-three"):
+        save_api_token_profile(config_dir, fake, name)
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot, client_credentials=True)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#admin-once", RadioButton).value = True
+        await pilot.pause()
+        box = app.screen.query_one("#create-client-box")
+        assert app.screen.region.contains_region(box.region), box.region
+        assert box.virtual_size.height <= box.size.height, "the dialog's content is cut off"
+        for widget in app.screen.query("#create-client-box Button, #create-client-box Input"):
+            assert box.content_region.contains_region(widget.region), (widget, widget.region, box.content_region)

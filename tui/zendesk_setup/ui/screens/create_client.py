@@ -49,11 +49,14 @@ def describe_admin(profile: Profile) -> str:
 class CreateClientModal(ModalScreen[AdminChoice | None]):
     """Say which client will be made, and through whom; ctrl+n or the Create button makes it, escape cancels."""
 
+    # One-row fields: with three admins and the token fields the box still fits 80x24.
     DEFAULT_CSS = """
-    CreateClientModal #create-client-box { max-height: 22; padding: 0 2; }
+    CreateClientModal #create-client-box { max-height: 24; padding: 0 2; }
     CreateClientModal RadioSet { width: 1fr; height: auto; }
     CreateClientModal #admin-once-fields { height: auto; }
-    CreateClientModal #admin-once-fields Input { width: 1fr; }
+    CreateClientModal #admin-once-fields Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+    CreateClientModal #admin-once-fields Input:focus { background: $primary 30%; }
+    CreateClientModal #admin-once-fields #admin-token-input { margin: 1 0 0 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "create", "Create", id="create-client-go", tooltip="Create the OAuth client"),

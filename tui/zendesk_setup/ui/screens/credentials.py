@@ -162,6 +162,12 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
             for widget in self.query(selector):
                 widget.disabled = attempt is not None
         self.show_redirect(registered=attempt is not None)
+        for label in self.query("#client-secret-label"):
+            label.update(
+                "Client secret (made with the client; stored unseen, never shown)"
+                if attempt is not None
+                else "Client secret (masked; ctrl+r reveals)"
+            )
         note = self.query_one("#create-client-note", Static)
         if self.creating:
             note.update("Creating the OAuth client on Zendesk…")

@@ -101,6 +101,7 @@ Keys: enter or ctrl+n next, escape back.
     def __init__(self, draft: ProfileDraft, position: StepPosition, *, focus_field: str | None = None) -> None:
         super().__init__(draft, position, focus_field=focus_field)
         self.catalogue = load_catalogue()
+        self.name_width = max(len(scope) for scope in self.catalogue.all_scopes())
         self.chosen: list[str] = list(draft.scopes)
         self._rebuilding = False
 
@@ -146,7 +147,9 @@ Keys: enter or ctrl+n next, escape back.
                 )
             )
             for entry in entries:
-                prompt = Content.from_markup("$scope [dim]$help[/dim]", scope=entry.scope.ljust(22), help=entry.help)
+                prompt = Content.from_markup(
+                    "$scope [dim]$help[/dim]", scope=entry.scope.ljust(self.name_width), help=entry.help
+                )
                 items.append(Selection(prompt, entry.scope, entry.scope in self.chosen))
         extra = [scope for scope in unknown_scopes(self.chosen) if not needle or needle in scope]
         typed_new = ":" in needle and looks_like_scope(needle) and needle not in self.catalogue.all_scopes()
@@ -158,7 +161,8 @@ Keys: enter or ctrl+n next, escape back.
             )
             for scope in extra:
                 prompt = Content.from_markup(
-                    "$scope [$warning]not in the catalogue: Zendesk may refuse it[/]", scope=scope.ljust(22)
+                    "$scope [$warning]not in the catalogue: Zendesk may refuse it[/]",
+                    scope=scope.ljust(self.name_width),
                 )
                 items.append(Selection(prompt, scope, scope in self.chosen))
         self._rebuilding = True

@@ -85,7 +85,6 @@ class DeleteModal(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "choose('delete')", "Delete", id="delete-only", tooltip="Delete the profile and its secrets"),
         Binding(
             "r",
             "choose('revoke')",
@@ -93,6 +92,7 @@ class DeleteModal(ModalScreen[str | None]):
             id="delete-revoke",
             tooltip="Revoke the OAuth token on Zendesk, then delete the profile and its secrets",
         ),
+        Binding("d", "choose('delete')", "Delete", id="delete-only", tooltip="Delete the profile and its secrets"),
         Binding("escape,n", "choose_none", "Cancel", id="delete-cancel", tooltip="Delete nothing"),
         Binding("left,right", "app.focus_next", "Switch", show=False, id="delete-switch", tooltip="Switch button"),
     ]

@@ -85,6 +85,7 @@ Escape goes back a step; after saving, enter finishes.
         self.rate_limit = RateLimitCountdown(self, self.show_progress)
         self.diff_lines = 0
         self.focus_diff_when_long = False
+        self.nothing_changed = False
 
     def compose_body(self) -> ComposeResult:
         """Summary, status, identity, scopes, change preview and save result."""
@@ -115,6 +116,8 @@ Escape goes back a step; after saving, enter finishes.
         pane = self.query_one("#review-diff-pane", DiffPane)
         pane.display = False
         self.query_one("#review-diff-title").display = False
+        self.show_block("#review-scopes", "")
+        self.show_block("#review-saved", "")
         self.watch(pane, "scroll_y", self.show_diff_position, init=False)
         self.watch(pane, "virtual_size", self.diff_resized, init=False)
         self.run_check()
@@ -129,6 +132,29 @@ Escape goes back a step; after saving, enter finishes.
         self.query_one("#review-loading").display = busy
         self.query_one("#review-progress").display = busy
         self.refresh_bindings()
+
+    def key_description(self, binding: Binding) -> str:
+        """The footer says what enter does when an edit changed nothing: it records the check."""
+        if binding.id == "save" and self.nothing_changed:
+            return "Record check"
+        return binding.description
+
+    def show_block(self, selector: str, text: str | Content) -> None:
+        """Fill one of the text blocks, and hide it while empty (its margin would leave blank lines)."""
+        block = self.query_one(selector, Static)
+        block.update(text)
+        block.display = bool(text)
+
+    def changes_nothing(self, result: CheckResult) -> bool:
+        """True when saving this edit would store the same settings and secrets (only the check is new)."""
+        draft = self.draft
+        if not draft.editing or draft.make_default:
+            return False
+        try:
+            diff = profile_yaml_diff(draft.original, draft.to_profile())
+        except SetupError:
+            return False
+        return not diff and draft.secret_fields({}, result.tokens) is None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only the keys that make sense in the current phase."""
@@ -157,6 +183,8 @@ Escape goes back a step; after saving, enter finishes.
         status = self.query_one("#review-status", Static)
         status.update("")
         status.remove_class("invalid", "ok")
+        self.show_block("#review-saved", "")
+        self.nothing_changed = False
         if self.attempts == 1:
             self.set_phase(CHECKING, "Checking the credentials with Zendesk…")
         else:
@@ -203,15 +231,23 @@ Escape goes back a step; after saving, enter finishes.
         line.add_class("ok")
         self.show_scopes(result)
         self.show_diff()
+        self.nothing_changed = self.changes_nothing(result)
         self.phase = CHECKED
-        self.query_one("#review-saved", Static).update("Press enter to save.")
+        if self.nothing_changed:
+            prompt = Content.from_markup(
+                "Nothing changed: '$name' keeps its settings and secrets. "
+                "Press enter to record this check on it (the only thing written).",
+                name=self.draft.original.name if self.draft.original else "",
+            )
+        else:
+            prompt = Content("Press enter to save.")
+        self.show_block("#review-saved", prompt)
         self.query_one("#review-status", Static).remove_class("invalid")
 
     def show_scopes(self, result: CheckResult) -> None:
         """Requested next to granted scopes for OAuth profiles."""
-        box = self.query_one("#review-scopes", Static)
         if self.draft.auth is AuthType.API_TOKEN:
-            box.update("")
+            self.show_block("#review-scopes", "")
             return
         requested = " ".join(result.requested)
         granted = " ".join(result.granted) if result.granted is not None else "(Zendesk did not say)"
@@ -220,7 +256,7 @@ Escape goes back a step; after saving, enter finishes.
             text = text + Content.from_markup(
                 "\n[$error]Not granted: $m — calls needing them will fail with 403.[/]", m=" ".join(result.missing)
             )
-        box.update(text)
+        self.show_block("#review-scopes", text)
 
     def show_diff(self) -> None:
         """The YAML change of an edit, coloured like a diff, in a pane of its own; a long one gets the focus."""
@@ -309,7 +345,8 @@ Escape goes back a step; after saving, enter finishes.
             )
         )
         line.add_class("invalid")
-        self.query_one("#review-scopes", Static).update("")
+        self.show_block("#review-scopes", "")
+        self.show_block("#review-saved", "")
         self.show_diff()
         self.phase = FAILED
 
@@ -385,14 +422,18 @@ Escape goes back a step; after saving, enter finishes.
                 )
             )
             status.remove_class("invalid")
-        self.query_one("#review-saved", Static).update(
+        recorded_only = saved.check is not None and self.changes_nothing(saved.check)
+        self.show_block(
+            "#review-saved",
             Content.from_markup(
-                "[b]Saved[/b] profile '$name'$default.\nSettings: $path\nSecrets:  $where\n"
+                "[b]$done[/b] profile '$name'$default$rest.\nSettings: $path\nSecrets:  $where\n"
                 "Scripts: zendesk-setup token $name · press enter to finish.",
+                done="Recorded the check on" if recorded_only else "Saved",
+                rest="; nothing else changed" if recorded_only else "",
                 name=saved.profile.name,
                 default=" (the default)" if saved.is_default else "",
                 path=str(saved.profiles_path),
                 where=saved.secrets_where,
-            )
+            ),
         )
         self.call_after_refresh(self.query_one("#review-saved").scroll_visible, animate=False)

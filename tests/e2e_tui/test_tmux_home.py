@@ -139,7 +139,7 @@ def test_home_and_the_delete_dialog_at_60x20_shrink_columns_and_keep_whole_keys(
     box = [line for line in screen.splitlines() if "█" in line]
     assert box and all(line.rstrip().endswith("█") for line in box), f"the dialog's right edge is cut:\n{screen}"
     footer = screen.splitlines()[-1]
-    assert footer_keys(footer, {"d": "Delete", "r": "Revoke + delete", "esc": "Cancel"}) == ["d", "r", "esc"]
+    assert footer_keys(footer, {"d": "Delete", "r": "Revoke + delete", "esc": "Cancel"}) == ["r", "d", "esc"]
     terminal.keys("Escape")
     terminal.wait_for("2 profiles in")
     assert "acme-sandbox" in (config_dir / "profiles.yaml").read_text()

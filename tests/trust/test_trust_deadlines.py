@@ -83,11 +83,15 @@ def hostile(request: pytest.FixtureRequest) -> Iterator[HostileServer]:
     server.close()
 
 
+# VmHWM, not ru_maxrss: Linux carries the parent's high-water mark across fork and exec into the child's
+# ru_maxrss, so a child of a pytest grown past 300 MB would report pytest's peak, not its own.
 MEASURE = """
-import resource, sys
+import sys
 from zendesk_setup.cli import main
 code = main(sys.argv[1:])
-sys.stderr.write("PEAK-KB %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+sys.stderr.write("PEAK-KB %d\\n" % peak)
 raise SystemExit(code)
 """
 

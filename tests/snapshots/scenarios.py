@@ -158,6 +158,20 @@ async def credentials_oauth(pilot: Pilot[Any]) -> None:
     await paste(pilot, CLIENT_SECRET)
 
 
+async def create_client_dialog(pilot: Pilot[Any]) -> None:
+    """f3 on the OAuth credentials step: what will be made, and whose credentials make it."""
+    await to_instance(pilot)
+    await paste(pilot, "acme")
+    await pilot.press("enter", "f3")
+
+
+async def create_client_made(pilot: Pilot[Any]) -> None:
+    """The client made through the saved admin profile: identifier filled in and locked."""
+    await create_client_dialog(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+
+
 async def to_scopes(pilot: Pilot[Any]) -> None:
     await to_instance(pilot)
     await paste(pilot, "acme")
@@ -273,6 +287,20 @@ SCENES = [
     Scene("instance_error", "Instance, inline error", steps=instance_invalid),
     Scene("credentials_api_token", "Credentials: API token (masked)", steps=credentials_api_token),
     Scene("credentials_oauth", "Credentials: OAuth client", steps=credentials_oauth),
+    Scene(
+        "create_client",
+        "Credentials: f3 creates the OAuth client",
+        profile="acme-ci",
+        seed=True,
+        steps=create_client_dialog,
+    ),
+    Scene(
+        "create_client_made",
+        "Credentials: the client made by f3",
+        profile="acme-ci",
+        seed=True,
+        steps=create_client_made,
+    ),
     Scene("scopes", "Scopes with the API preset", steps=scopes_full),
     Scene("scopes_filtered", "Scopes filtered as you type", steps=scopes_filtered),
     Scene("scopes_empty", "Scopes: empty choice refused", steps=scopes_empty),
@@ -314,8 +342,11 @@ SCENES = [
 
 def fix_randomness(setattr_: Callable[[Any, str, Any], None]) -> None:
     """Pin the OAuth state and PKCE pair so the consent URL is the same every run."""
-    from zendesk_setup.core import oauth
+    from zendesk_setup.core import oauth, provision
 
     pkce = oauth.Pkce(FIXED_VERIFIER, oauth.s256_challenge(FIXED_VERIFIER))
     setattr_(oauth, "new_state", lambda: FIXED_STATE)
     setattr_(oauth, "new_pkce", lambda: pkce)
+    # A created client's name and identifier carry the machine's name and a random suffix.
+    setattr_(provision, "host_label", lambda: "laptop")
+    setattr_(provision, "new_identifier", lambda host=None: f"zendesk-setup-{host or 'laptop'}-0d4edc")

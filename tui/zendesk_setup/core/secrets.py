@@ -17,6 +17,14 @@ from zendesk_setup.core.vocab import Storage
 SERVICE = "zendesk-setup"
 KEYRING_TIMEOUT = 3.0
 PROBE_ENTRY = "__zendesk-setup-probe__"
+TRANSIENT_ERRORS = frozenset({"ItemNotFoundException"})
+"""Secret Service errors of a race inside the daemon: an item another process deleted while this call searched
+(gnome-keyring, twenty processes adding profiles at once). The call is tried again; set and delete are idempotent."""
+TRANSIENT_RETRIES = 2
+
+
+class _Transient(Exception):
+    """A keyring call met a transient race and may be tried again."""
 HEADLESS_FIX = (
     "On a desktop, unlock your login keyring. On headless Linux, install gnome-keyring and run "
     "`dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets; "
@@ -124,6 +132,14 @@ class KeyringSecretStore:
         return f"OS keyring, service '{self.service}', entry '{entry_name(profile_name)}'"
 
     def _call(self, action: str, fn: Callable[..., T], *args: Any) -> T:
+        for _attempt in range(TRANSIENT_RETRIES):
+            try:
+                return self._call_once(action, fn, *args)
+            except _Transient:
+                continue
+        return self._call_once(action, fn, *args, retry=False)
+
+    def _call_once(self, action: str, fn: Callable[..., T], *args: Any, retry: bool = True) -> T:
         outcome: dict[str, Any] = {}
 
         def run() -> None:
@@ -143,6 +159,8 @@ class KeyringSecretStore:
                 tui_hint="It may be locked and waiting for a password prompt. " + HEADLESS_FIX_TUI,
             )
         if "error" in outcome:
+            if retry and type(outcome["error"]).__name__ in TRANSIENT_ERRORS:
+                raise _Transient
             raise self._explain(action, outcome["error"]) from None
         return outcome["value"]
 

@@ -248,3 +248,17 @@ async def test_the_dialog_fits_80x24_with_three_admins_and_the_token_fields(
         assert box.virtual_size.height <= box.size.height, "the dialog's content is cut off"
         for widget in app.screen.query("#create-client-box Button, #create-client-box Input"):
             assert box.content_region.contains_region(widget.region), (widget, widget.region, box.content_region)
+
+
+async def test_a_wrong_admin_token_says_no_client_was_made_and_how_to_go_on(
+    app_factory: Callable[..., ZendeskSetupApp], fake: FakeZendesk, config_dir: Path
+) -> None:
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot)
+        await create_client(pilot, once=(EMAIL, "not-the-token-0123"))
+        text = " ".join(str(app.screen.query_one("#step-error", Static).content).split())
+        assert text.startswith("No client was made. Zendesk did not accept the email and API token."), text
+        assert "Press f3 to try again" in text and "zendesk-setup edit" not in text
+        assert "not-the-token-0123" not in screen_text(app)
+    assert fake.clients_created == []

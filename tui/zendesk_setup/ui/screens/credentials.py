@@ -278,13 +278,13 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         """Say why no client was made (not an admin, no write scope, Zendesk refused): nothing changed."""
         self.creating = False
         self.show_created_client()
-        if error.field in ("using", "admin_email", "admin_token"):
-            error = SetupError(
-                f"No client was made. {error.message}",
-                error.title,
-                tui_hint="Press f3 to choose another admin, or ask an admin to create the client and type its "
-                "identifier here.",
-            )
+        # Whatever went wrong (not an admin, a wrong admin token, Zendesk refusing), the way out is the same.
+        error = SetupError(
+            f"No client was made. {error.message}",
+            error.title,
+            tui_hint="Press f3 to try again or choose another admin, or ask an admin to create the client and type "
+            "its identifier here.",
+        )
         self.show_error(error, focus=False)
 
     def focus_next_after_client(self) -> None:

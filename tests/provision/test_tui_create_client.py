@@ -262,3 +262,22 @@ async def test_a_wrong_admin_token_says_no_client_was_made_and_how_to_go_on(
         assert "Press f3 to try again" in text and "zendesk-setup edit" not in text
         assert "not-the-token-0123" not in screen_text(app)
     assert fake.clients_created == []
+
+
+async def test_the_dialog_keeps_a_mistyped_admin_login_and_says_what_is_wrong(
+    app_factory: Callable[..., ZendeskSetupApp], fake: FakeZendesk, config_dir: Path
+) -> None:
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot)
+        await create_client(pilot, once=("not-an-email", API_TOKEN))
+        assert isinstance(app.screen, CreateClientModal)
+        error = str(app.screen.query_one("#create-client-error", Static).content)
+        assert error == "Enter the email address of the admin the API token belongs to."
+        app.screen.query_one("#admin-email-input", Input).value = EMAIL
+        app.screen.query_one("#admin-token-input", Input).value = "has a space"
+        await pilot.press("ctrl+n")
+        assert "Enter the admin's API token (it has no spaces)." in str(
+            app.screen.query_one("#create-client-error", Static).content
+        )
+    assert fake.clients_created == []

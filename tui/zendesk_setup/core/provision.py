@@ -111,6 +111,15 @@ class OneTimeSecrets:
         return had
 
 
+def check_admin_login(email: str, api_token: Secret) -> None:
+    """InputError (field ``admin_email`` or ``admin_token``) unless these look like an admin's email and API token."""
+    if not valid_email(email.strip()):
+        raise InputError("Enter the email address of the admin the API token belongs to.", field="admin_email")
+    token = api_token.reveal().strip()
+    if not token or any(ch.isspace() for ch in token):
+        raise InputError("Enter the admin's API token (it has no spaces).", field="admin_token")
+
+
 def can_manage_clients(profile: Profile) -> bool:
     """True when ``profile``'s credentials could create OAuth clients (an API token, or OAuth with ``write``).
 
@@ -293,11 +302,8 @@ class Provisioner:
 
         For someone with no saved admin profile: the token creates the client, then is forgotten with this Admin.
         """
-        if not valid_email(email.strip()):
-            raise InputError("Enter the email address of the admin the API token belongs to.", field="admin_email")
+        check_admin_login(email, api_token)
         token = api_token.reveal().strip()
-        if not token or any(ch.isspace() for ch in token):
-            raise InputError("Enter the admin's API token (it has no spaces).", field="admin_token")
         profile = Profile(
             name=ONE_TIME_ADMIN,
             subdomain=draft.normalised_subdomain(),

@@ -28,7 +28,6 @@ FIELD_STEPS = {
     "client_kind": Step.CREDENTIALS,
     "client_secret": Step.CREDENTIALS,
     "redirect": Step.CREDENTIALS,
-    "using": Step.CREDENTIALS,
     "scopes": Step.SCOPES,
     "consent": Step.CONSENT,
 }

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, RadioSet, Static
 
 from zendesk_setup.core.draft import NO_SECRET
 from zendesk_setup.core.errors import InputError
-from zendesk_setup.core.profiles import valid_email
+from zendesk_setup.core.provision import check_admin_login
 from zendesk_setup.core.secrets import Secret
 from zendesk_setup.ui.widgets.key_bar import KeyBar
 from zendesk_setup.ui.widgets.marked_radio import MarkedRadioButton
@@ -124,12 +124,9 @@ class CreateClientModal(ModalScreen[AdminChoice | None]):
         if name != ONCE:
             return AdminChoice(using=name)
         email = self.query_one("#admin-email-input", Input).value.strip()
-        token = self.query_one("#admin-token-input", Input).value.strip()
-        if not valid_email(email):
-            raise InputError("Enter the email of the admin the API token belongs to.", field="admin_email")
-        if not token or any(ch.isspace() for ch in token):
-            raise InputError("Enter the admin's API token (it has no spaces).", field="admin_token")
-        return AdminChoice(email=email, api_token=Secret(token))
+        token = Secret(self.query_one("#admin-token-input", Input).value.strip())
+        check_admin_login(email, token)
+        return AdminChoice(email=email, api_token=token)
 
     def action_create(self) -> None:
         """Create with the choice on screen, or say what is missing."""

@@ -304,7 +304,7 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
             self.creating = True
             self.show_created_client()
             self.run_worker(
-                lambda: (attempt, attempt.undo()),
+                lambda: (attempt, self.setup_app.undo_clients([attempt]) == 0),
                 name="delete_client",
                 group="create-client",
                 thread=True,
@@ -319,7 +319,6 @@ Keys: up/down fields, f2 copy the redirect URL, f3 create the client, enter or c
         attempt, deleted = result
         self.creating = False
         self.setup_app.forget_client(attempt)
-        attempt.close()
         identifier = self.created_client.identifier if self.created_client is not None else ""
         self.created_client = None
         self.query_one("#client-id-input", Input).value = ""

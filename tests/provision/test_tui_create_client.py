@@ -281,3 +281,17 @@ async def test_the_dialog_keeps_a_mistyped_admin_login_and_says_what_is_wrong(
             app.screen.query_one("#create-client-error", Static).content
         )
     assert fake.clients_created == []
+
+
+async def test_an_admins_name_from_zendesk_is_shown_as_text_never_as_markup_or_escapes(
+    app_factory: Callable[..., ZendeskSetupApp], fake: FakeZendesk, config_dir: Path
+) -> None:
+    fake.add_user("[b]Eve[/b]\x1b[31m [link=http://x]Red[/link]", "eve@acme.test", role="admin")
+    fake.add_api_token("eve-token-0123456789", "eve@acme.test")
+    app = app_factory("new")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_credentials(pilot)
+        await create_client(pilot, once=("eve@acme.test", "eve-token-0123456789"))
+        note = str(app.screen.query_one("#create-client-note", Static).content)
+        assert "through [b]Eve[/b] [31m [link=http://x]Red[/link]'s API token (not stored)" in note, note
+        assert "\x1b" not in note and "eve-token-0123456789" not in screen_text(app)
